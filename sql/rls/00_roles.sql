@@ -1,0 +1,42 @@
+-- Roles (graphile/starter pattern). Run by fortress_owner, which needs
+-- CREATEROLE once to create them; role names are cluster-wide, so creation is
+-- idempotent and several databases of one cluster can share them.
+--
+--   fortress_owner          owns every object, runs migrations; the server never uses it
+--   fortress_authenticator  the server's login: LOGIN NOINHERIT, owns nothing, no table
+--                           privileges; per transaction it becomes one of the roles below
+--   fortress_anonymous      no token
+--   fortress_user           SPA/mobile users of a tenant (owner/admin/member is a claim
+--                           checked by app.current_tenant_role(), not a Postgres role)
+--   fortress_partner        partners: persisted operations only (grants come later)
+--   fortress_support        support staff: masked views only (grants come later)
+do $$
+declare
+  r text;
+begin
+  if not exists (select from pg_roles where rolname = 'fortress_authenticator') then
+    create role fortress_authenticator login noinherit nosuperuser nobypassrls nocreatedb nocreaterole;
+  end if;
+  foreach r in array array['fortress_anonymous', 'fortress_user', 'fortress_partner', 'fortress_support'] loop
+    if not exists (select from pg_roles where rolname = r) then
+      execute format('create role %I nologin noinherit nosuperuser nobypassrls', r);
+    end if;
+    execute format('grant %I to fortress_authenticator', r);
+  end loop;
+end
+$$;
+
+-- Nothing is reachable by default: each role gets exactly what its table files grant.
+revoke all on schema public from public;
+grant usage on schema public to fortress_anonymous, fortress_user, fortress_partner, fortress_support;
+do $$
+begin
+  execute format('revoke all on database %I from public', current_database());
+  execute format('grant connect on database %I to fortress_authenticator', current_database());
+end
+$$;
+
+-- Every table is ENABLE + FORCE ROW LEVEL SECURITY, so even the owner goes
+-- through policies. Migrations, seeds and maintenance run as the owner, so
+-- each table file grants it access through an explicit `owner_maintenance`
+-- policy instead of the silent owner exemption.

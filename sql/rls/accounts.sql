@@ -1,0 +1,25 @@
+-- accounts: a member sees and opens only their own accounts; owners/admins
+-- see every account of the tenant, including corporate ones (user_id null).
+-- balance is maintained by the ledger, so it is not updatable by app roles.
+alter table accounts enable row level security;
+alter table accounts force row level security;
+
+create policy owner_maintenance on accounts to fortress_owner using (true) with check (true);
+
+create policy select_own_or_admin on accounts for select to fortress_user
+  using (tenant_id = (select app.current_tenant_id())
+         and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
+create policy insert_own_or_admin on accounts for insert to fortress_user
+  with check (tenant_id = (select app.current_tenant_id())
+              and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
+create policy update_own_or_admin on accounts for update to fortress_user
+  using (tenant_id = (select app.current_tenant_id())
+         and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())))
+  with check (tenant_id = (select app.current_tenant_id())
+              and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
+
+grant select on accounts to fortress_user;
+grant insert (tenant_id, user_id, name, type, currency, metadata) on accounts to fortress_user;
+grant update (name, metadata, updated_at) on accounts to fortress_user;
+
+comment on table accounts is 'Financial accounts (wallet, bank, credit, savings, corporate); balance kept by the ledger.';

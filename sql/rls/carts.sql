@@ -1,0 +1,23 @@
+-- carts: a user's own carts; owners/admins see all of the tenant's.
+alter table carts enable row level security;
+alter table carts force row level security;
+
+create policy owner_maintenance on carts to fortress_owner using (true) with check (true);
+
+create policy select_own_or_admin on carts for select to fortress_user
+  using (tenant_id = (select app.current_tenant_id())
+         and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
+create policy insert_own on carts for insert to fortress_user
+  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+create policy update_own_or_admin on carts for update to fortress_user
+  using (tenant_id = (select app.current_tenant_id())
+         and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())))
+  with check (tenant_id = (select app.current_tenant_id()));
+create policy delete_own on carts for delete to fortress_user
+  using (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+
+grant select, delete on carts to fortress_user;
+grant insert (tenant_id, user_id, status, expires_at) on carts to fortress_user;
+grant update (status, expires_at, updated_at) on carts to fortress_user;
+
+comment on table carts is 'Shopping carts; items in cart_items.';

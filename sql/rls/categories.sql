@@ -1,0 +1,22 @@
+-- categories: shared reference data of a tenant. Every user of the tenant reads it;
+-- only owners/admins write it.
+alter table categories enable row level security;
+alter table categories force row level security;
+
+create policy owner_maintenance on categories to fortress_owner using (true) with check (true);
+
+create policy select_own_tenant on categories for select to fortress_user
+  using (tenant_id = (select app.current_tenant_id()));
+create policy insert_admin on categories for insert to fortress_user
+  with check (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
+create policy update_admin on categories for update to fortress_user
+  using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()))
+  with check (tenant_id = (select app.current_tenant_id()));
+create policy delete_admin on categories for delete to fortress_user
+  using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
+
+grant select, delete on categories to fortress_user;
+grant insert (tenant_id, parent_id, name, rules) on categories to fortress_user;
+grant update (parent_id, name, rules) on categories to fortress_user;
+
+comment on table categories is 'Spending/product categories, a tree per tenant.';

@@ -1,0 +1,22 @@
+-- products: shared reference data of a tenant. Every user of the tenant reads it;
+-- only owners/admins write it.
+alter table products enable row level security;
+alter table products force row level security;
+
+create policy owner_maintenance on products to fortress_owner using (true) with check (true);
+
+create policy select_own_tenant on products for select to fortress_user
+  using (tenant_id = (select app.current_tenant_id()));
+create policy insert_admin on products for insert to fortress_user
+  with check (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
+create policy update_admin on products for update to fortress_user
+  using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()))
+  with check (tenant_id = (select app.current_tenant_id()));
+create policy delete_admin on products for delete to fortress_user
+  using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
+
+grant select, delete on products to fortress_user;
+grant insert (tenant_id, sku, name, description, brand, category_id, price, currency, tax_code, attributes) on products to fortress_user;
+grant update (sku, name, description, brand, category_id, price, currency, tax_code, attributes, updated_at) on products to fortress_user;
+
+comment on table products is 'Catalogue; sku unique per tenant.';

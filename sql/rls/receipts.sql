@@ -1,0 +1,22 @@
+-- receipts: a user's own receipts, or all of the tenant's for owners/admins.
+alter table receipts enable row level security;
+alter table receipts force row level security;
+
+create policy owner_maintenance on receipts to fortress_owner using (true) with check (true);
+
+create policy select_own_or_admin on receipts for select to fortress_user
+  using (tenant_id = (select app.current_tenant_id())
+         and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
+create policy insert_own on receipts for insert to fortress_user
+  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+create policy update_own_or_admin on receipts for update to fortress_user
+  using (tenant_id = (select app.current_tenant_id())
+         and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())))
+  with check (tenant_id = (select app.current_tenant_id()));
+
+grant select on receipts to fortress_user;
+grant insert (tenant_id, user_id, transaction_id, merchant_id, amount, currency, ocr_data, image_s3_key)
+  on receipts to fortress_user;
+grant update (transaction_id, merchant_id, ocr_data) on receipts to fortress_user;
+
+comment on table receipts is 'Receipts/invoices (OCR data, S3 key), optionally linked to a ledger entry.';

@@ -1,0 +1,27 @@
+-- transactions: the insert-only ledger. Rows are visible (and insertable)
+-- when their account is the caller's own, or to tenant owners/admins. No app
+-- role has UPDATE or DELETE: there are no such grants and no such policies;
+-- corrections are counter-entries, status changes come through a controlled
+-- function in a later migration.
+-- The account subquery is uncorrelated, so Postgres runs it once per
+-- statement (hashed SubPlan) instead of once per ledger row.
+alter table transactions enable row level security;
+alter table transactions force row level security;
+
+create policy owner_maintenance on transactions to fortress_owner using (true) with check (true);
+
+create policy select_own_account_or_admin on transactions for select to fortress_user
+  using (tenant_id = (select app.current_tenant_id())
+         and ((select app.is_tenant_admin())
+              or account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))));
+create policy insert_own_account_or_admin on transactions for insert to fortress_user
+  with check (tenant_id = (select app.current_tenant_id())
+              and ((select app.is_tenant_admin())
+                   or account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))));
+
+grant select on transactions to fortress_user;
+grant insert (tenant_id, account_id, counterparty_account_id, category_id, merchant_id, type, amount, currency,
+              status, occurred_at, reference, description, metadata)
+  on transactions to fortress_user;
+
+comment on table transactions is 'Ledger entries. Insert-only for app roles; reversals are counter-entries.';

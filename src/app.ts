@@ -1,0 +1,71 @@
+// Wires config, database and Yoga together; shared by the server and the tests.
+import { loadEnv, type Env } from './config.js';
+import { prepareDatabase, type PreparedDatabase } from './db/setup.js';
+import { createDatabase, type Database } from './db/client.js';
+import { assertSafeLoginRole } from './db/safety.js';
+import { createTokenService, type TokenService } from './auth/tokens.js';
+import { buildYoga, type FortressYoga } from './yoga.js';
+import { seedDemo } from './db/seed.js';
+import { demoLogins, type DemoLogin } from './db/demo.js';
+
+export interface App {
+  env: Env;
+  prepared: PreparedDatabase;
+  database: Database;
+  tokens: TokenService;
+  yoga: FortressYoga;
+  /** Demo users and ready-made access tokens (when started with `demo`). */
+  demo: DemoLogin[];
+  close: () => Promise<void>;
+}
+
+export async function startApp(
+  source: NodeJS.ProcessEnv = process.env,
+  opts: { log?: (m: string) => void; persistent?: boolean; demo?: boolean } = {},
+): Promise<App> {
+  const env = loadEnv(source);
+  const prepared = await prepareDatabase(env, { log: opts.log, persistent: opts.persistent });
+  const database = createDatabase({
+    url: prepared.authenticatorUrl,
+    poolMax: env.DB_POOL_MAX,
+    txMaxWaitMs: env.DB_TX_MAX_WAIT_MS,
+    txTimeoutMs: env.DB_TX_TIMEOUT_MS,
+  });
+  try {
+    await assertSafeLoginRole(database.pool);
+  } catch (e) {
+    await database.close();
+    await prepared.stop();
+    throw e;
+  }
+  const tokens = createTokenService({
+    secret: env.JWT_SECRET ?? prepared.jwtSecret!,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+  });
+  let demo: DemoLogin[] = [];
+  if (opts.demo) {
+    await seedDemo(prepared.ownerUrl, opts.log);
+    demo = await demoLogins(prepared.ownerUrl, tokens);
+  }
+  // GraphiQL opens signed in as the first demo member, so the first query shows data.
+  const member = demo.find((d) => d.role === 'member');
+  const yoga = buildYoga({
+    database,
+    tokens,
+    development: env.NODE_ENV === 'development',
+    graphiqlHeaders: member ? { Authorization: `Bearer ${member.token}` } : undefined,
+  });
+  return {
+    env,
+    prepared,
+    database,
+    tokens,
+    yoga,
+    demo,
+    close: async () => {
+      await database.close();
+      await prepared.stop();
+    },
+  };
+}

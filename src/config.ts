@@ -1,0 +1,58 @@
+// Environment -> typed, validated config. Every variable is optional for
+// `npm start`: without DATABASE_URL an embedded PostgreSQL is used and the
+// secrets it needs are generated into the data directory.
+import { z } from 'zod';
+
+const intFrom = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: intFrom(4000).pipe(z.number().max(65535)),
+  /** Owner connection: migrations and seeds. Unset: embedded PostgreSQL. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** The server's login (fortress_authenticator). Default: DATABASE_URL with that user and AUTHENTICATOR_PASSWORD. */
+  AUTHENTICATOR_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  AUTHENTICATOR_PASSWORD: z.string().min(16).optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_ISSUER: z.string().min(1).default('fortress'),
+  JWT_AUDIENCE: z.string().min(1).default('fortress-api'),
+  DB_POOL_MAX: intFrom(10),
+  /** How long a request may wait for a pooled connection before failing. */
+  DB_TX_MAX_WAIT_MS: intFrom(10_000),
+  /** Upper bound of one request transaction. */
+  DB_TX_TIMEOUT_MS: intFrom(15_000),
+  FORTRESS_DATA_DIR: z.string().min(1).default('.fortress'),
+  EMBEDDED_PG_PORT: intFrom(54329).pipe(z.number().max(65535)),
+  SEED_DEMO: z.enum(['true', 'false']).default('true'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if ((env.NODE_ENV === 'production' || env.DATABASE_URL) && !env.JWT_SECRET) {
+    throw new ConfigError('Invalid environment:\n  JWT_SECRET: required in production and with DATABASE_URL');
+  }
+  if (env.DATABASE_URL && !env.AUTHENTICATOR_URL && !env.AUTHENTICATOR_PASSWORD) {
+    throw new ConfigError(
+      'Invalid environment:\n  AUTHENTICATOR_PASSWORD: required with DATABASE_URL (or set AUTHENTICATOR_URL)',
+    );
+  }
+  return env;
+}
+
+/** DATABASE_URL's host and database, logged in as fortress_authenticator. */
+export function authenticatorUrl(ownerUrl: string, password: string): string {
+  const url = new URL(ownerUrl);
+  url.username = 'fortress_authenticator';
+  url.password = password;
+  return url.toString();
+}

@@ -1,0 +1,97 @@
+// Applies prisma/migrations/*/migration.sql in order and records them in
+// Prisma's own _prisma_migrations table (same columns and checksums), so
+// `prisma migrate deploy` and this runner agree where Prisma's schema-engine
+// binary is available. Written by hand because that binary cannot be
+// downloaded on our machines (see design.md, "Environment facts").
+import { createHash, randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
+export const RLS_DIR = path.resolve(import.meta.dirname, '../../sql/rls');
+/** The migration generated from sql/rls by `npm run rls:build`. */
+export const RLS_MIGRATION = '20261122000100_rls';
+// Same key as Prisma's migrate lock, so the two never run concurrently.
+const LOCK_KEY = 72707369;
+
+export async function listMigrations() {
+  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
+  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const sql = await readFile(path.join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    }),
+  );
+}
+
+/** sql/rls concatenated: roles and helpers first, then one file per table. */
+export async function buildRlsSql() {
+  const files = (await readdir(RLS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+  const parts = await Promise.all(
+    files.map(async (f) => `-- ---- sql/rls/${f}\n${(await readFile(path.join(RLS_DIR, f), 'utf8')).trim()}\n`),
+  );
+  return `-- Generated from sql/rls/ by \`npm run rls:build\`; edit those files, not this one.\n\n${parts.join('\n')}`;
+}
+
+export async function migrate(ownerUrl: string, opts: { authenticatorPassword?: string; log?: (m: string) => void } = {}) {
+  const log = opts.log ?? (() => {});
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  const applied: string[] = [];
+  try {
+    await client.query('select pg_advisory_lock($1)', [LOCK_KEY]);
+    await client.query(`create table if not exists _prisma_migrations (
+      id varchar(36) primary key not null,
+      checksum varchar(64) not null,
+      finished_at timestamptz,
+      migration_name varchar(255) not null,
+      logs text,
+      rolled_back_at timestamptz,
+      started_at timestamptz not null default now(),
+      applied_steps_count integer not null default 0)`);
+    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
+      'select migration_name, checksum from _prisma_migrations where finished_at is not null and rolled_back_at is null',
+    );
+    const done = new Map(rows.map((r) => [r.migration_name, r.checksum]));
+    for (const m of await listMigrations()) {
+      const previous = done.get(m.name);
+      if (previous) {
+        if (previous !== m.checksum) throw new Error(`Migration ${m.name} was modified after it was applied`);
+        continue;
+      }
+      await client.query('begin');
+      try {
+        await client.query(m.sql);
+        await client.query(
+          `insert into _prisma_migrations (id, checksum, migration_name, finished_at, applied_steps_count)
+           values ($1, $2, $3, now(), 1)`,
+          [randomUUID(), m.checksum, m.name],
+        );
+        await client.query('commit');
+      } catch (e) {
+        await client.query('rollback');
+        throw new Error(`Migration ${m.name} failed: ${(e as Error).message}`, { cause: e });
+      }
+      applied.push(m.name);
+      log(`applied ${m.name}`);
+    }
+    if (opts.authenticatorPassword) {
+      // The password is a secret, so it is set here from the environment, never in a migration.
+      await client.query(
+        `alter role fortress_authenticator with password ${client.escapeLiteral(opts.authenticatorPassword)}`,
+      );
+    }
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => {});
+    await client.end();
+  }
+  return applied;
+}
+
+/** Names of migrations on disk that the database has not applied (for /ready). */
+export async function pendingMigrations(applied: Iterable<string>) {
+  const done = new Set(applied);
+  return (await listMigrations()).map((m) => m.name).filter((n) => !done.has(n));
+}

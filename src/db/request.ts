@@ -1,0 +1,35 @@
+// The one request path: every GraphQL operation runs in one transaction whose
+// first statement sets the Postgres role and the tenant/user settings, all
+// transaction-local (set_config(..., true)), so a pooled connection never
+// carries them into the next request. RLS policies read them.
+import type { Database } from './client.js';
+import type { Viewer } from '../auth/tokens.js';
+import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace.js';
+
+export type Db = TransactionClient;
+
+const PG_ROLE: Record<Viewer['kind'], string> = {
+  anonymous: 'fortress_anonymous',
+  user: 'fortress_user',
+};
+
+/** Thrown inside the transaction to roll it back while still returning `result`. */
+export class Rollback<T> {
+  constructor(readonly result: T) {}
+}
+
+export async function withRequestTransaction<T>(database: Database, viewer: Viewer, fn: (db: Db) => Promise<T>): Promise<T> {
+  const tenantId = viewer.kind === 'user' ? viewer.tenantId : '';
+  const userId = viewer.kind === 'user' ? viewer.userId : '';
+  try {
+    return await database.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`select set_config('role', ${PG_ROLE[viewer.kind]}, true),
+        set_config('app.current_tenant_id', ${tenantId}, true),
+        set_config('app.current_user_id', ${userId}, true)`;
+      return fn(tx);
+    }, database.txOptions);
+  } catch (e) {
+    if (e instanceof Rollback) return e.result as T;
+    throw e;
+  }
+}

@@ -1,0 +1,55 @@
+// Every error a client sees has a stable extensions.code and no stack trace.
+// Expected failures (GraphQLError with a code) pass through; database errors
+// are mapped by SQLSTATE / Prisma code here, in one place; everything else is
+// masked as INTERNAL_SERVER_ERROR.
+import { GraphQLError } from 'graphql';
+
+const SQLSTATE_CODES: Record<string, [code: string, message: string]> = {
+  '42501': ['FORBIDDEN', 'Not allowed'], // insufficient_privilege, incl. RLS WITH CHECK violations
+  '23505': ['CONFLICT', 'Already exists'],
+  '23503': ['INVALID_REFERENCE', 'Refers to a row that does not exist or is not visible'],
+  '23514': ['BAD_USER_INPUT', 'Violates a constraint'],
+  '23502': ['BAD_USER_INPUT', 'A required value is missing'],
+  '22P02': ['BAD_USER_INPUT', 'Malformed value'],
+};
+
+const PRISMA_CODES: Record<string, [code: string, message: string]> = {
+  P2002: SQLSTATE_CODES['23505']!,
+  P2003: SQLSTATE_CODES['23503']!,
+  P2025: ['NOT_FOUND', 'Not found'],
+  P2028: ['SERVICE_UNAVAILABLE', 'The database is busy, try again'],
+};
+
+/** Finds a Prisma code (Pxxxx) or SQLSTATE anywhere in an error's cause chain. */
+function databaseCode(error: unknown): [string, string] | undefined {
+  const seen = new Set<unknown>();
+  let e = error as Record<string, unknown> | undefined;
+  while (e && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    for (const candidate of [e.code, e.originalCode, (e.meta as Record<string, unknown> | undefined)?.code]) {
+      if (typeof candidate === 'string') {
+        const hit = PRISMA_CODES[candidate] ?? SQLSTATE_CODES[candidate];
+        if (hit) return hit;
+      }
+    }
+    const adapter = (e.meta as Record<string, unknown> | undefined)?.driverAdapterError;
+    e = (adapter ?? e.cause) as Record<string, unknown> | undefined;
+  }
+  if (error instanceof Error && /Unable to start a transaction|Transaction already closed/.test(error.message)) {
+    return PRISMA_CODES.P2028;
+  }
+  return undefined;
+}
+
+export function maskError(error: unknown, _message: string, isDev?: boolean): Error {
+  // Parse/validation errors and our own typed errors are safe to show as they are.
+  if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
+    return error;
+  }
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  const path = error instanceof GraphQLError ? error.path : undefined;
+  const mapped = databaseCode(original);
+  if (mapped) return new GraphQLError(mapped[1], { path, extensions: { code: mapped[0] } });
+  if (isDev) console.error(original);
+  return new GraphQLError('Unexpected error', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}

@@ -1,0 +1,53 @@
+import { AccountType } from '../generated/prisma/enums.js';
+import { builder } from './builder.js';
+
+export const AccountTypeEnum = builder.enumType(AccountType, { name: 'AccountType' });
+
+builder.prismaNode('Account', {
+  id: { field: 'id' },
+  fields: (t) => ({
+    rowId: t.expose('id', { type: 'UUID' }),
+    name: t.exposeString('name'),
+    type: t.expose('type', { type: AccountTypeEnum }),
+    currency: t.expose('currency', { type: 'Currency' }),
+    balance: t.expose('balance', { type: 'Decimal' }),
+    metadata: t.expose('metadata', { type: 'JSON' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    user: t.relation('user', { nullable: true }),
+    // Latest first. The page limit is applied per account inside the SQL
+    // (relationJoins: a LATERAL subquery with LIMIT), never in memory.
+    transactions: t.relatedConnection('transactions', {
+      cursor: 'id',
+      totalCount: true,
+      query: { orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] },
+    }),
+  }),
+});
+
+builder.queryField('accounts', (t) =>
+  t.prismaConnection({
+    type: 'Account',
+    cursor: 'id',
+    description: "Accounts visible to the viewer: their own, or all of the tenant's for owners/admins.",
+    args: {
+      type: t.arg({ type: AccountTypeEnum, required: false }),
+      userId: t.arg({ type: 'UUID', required: false }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.account.findMany({
+        ...query,
+        where: { type: args.type ?? undefined, userId: args.userId ?? undefined },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
+  }),
+);
+
+builder.queryField('account', (t) =>
+  t.prismaField({
+    type: 'Account',
+    nullable: true,
+    args: { rowId: t.arg({ type: 'UUID', required: true }) },
+    resolve: (query, _root, { rowId }, ctx) => ctx.db.account.findUnique({ ...query, where: { id: rowId } }),
+  }),
+);

@@ -1,0 +1,32 @@
+import { OutboxStatus } from '../generated/prisma/enums.js';
+import { builder } from './builder.js';
+
+export const OutboxStatusEnum = builder.enumType(OutboxStatus, { name: 'OutboxStatus' });
+
+// Outbox rows have bigint ids, so they are not Relay nodes; `id` is the
+// sequence number as a string.
+builder.prismaObject('EventOutbox', {
+  name: 'OutboxEvent',
+  fields: (t) => ({
+    id: t.string({ select: { id: true }, resolve: (e) => e.id.toString() }),
+    aggregate: t.exposeString('aggregate'),
+    aggregateId: t.expose('aggregateId', { type: 'UUID', nullable: true }),
+    eventType: t.exposeString('eventType'),
+    payload: t.expose('payload', { type: 'JSON' }),
+    status: t.expose('status', { type: OutboxStatusEnum }),
+    attempts: t.exposeInt('attempts'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+builder.queryField('outboxEvents', (t) =>
+  t.prismaConnection({
+    type: 'EventOutbox',
+    cursor: 'id',
+    description: "The tenant's outbox, latest first (owners/admins only; empty for members).",
+    args: { status: t.arg({ type: OutboxStatusEnum, required: false }) },
+    resolve: (query, _root, { status }, ctx) =>
+      ctx.db.eventOutbox.findMany({ ...query, where: { status: status ?? undefined }, orderBy: { id: 'desc' } }),
+  }),
+);

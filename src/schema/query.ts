@@ -1,0 +1,4 @@
+import { builder } from './builder.js';
+
+// Root types. Each type file adds its own fields with builder.queryField.
+builder.queryType({});

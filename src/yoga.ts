@@ -1,0 +1,86 @@
+// Builds the Yoga instance: limits, authentication, the request transaction,
+// error masking, health and readiness. src/server.ts only listens.
+import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { schema } from './schema/index.js';
+import type { Context } from './context.js';
+import type { Database } from './db/client.js';
+import { withRequestTransaction, Rollback } from './db/request.js';
+import { pendingMigrations } from './db/migrate.js';
+import type { TokenService } from './auth/tokens.js';
+import { maskError } from './errors.js';
+
+export interface YogaOptions {
+  database: Database;
+  tokens: TokenService;
+  /** GraphiQL, and unexpected errors logged to the console. */
+  development?: boolean;
+  /** Headers pre-filled in GraphiQL (a demo token in development). */
+  graphiqlHeaders?: Record<string, string>;
+}
+
+/**
+ * Runs the whole execution of an operation inside the request transaction
+ * and hands resolvers its client as ctx.db. A result with errors rolls the
+ * transaction back, so a failing operation never leaves a partial write.
+ */
+function useRequestTransaction(database: Database): Plugin<Context> {
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn((args) =>
+        withRequestTransaction(database, (args.contextValue as Context).viewer, async (db) => {
+          (args.contextValue as Context).db = db;
+          const result = await executeFn(args);
+          if ('errors' in result && result.errors?.length) throw new Rollback(result);
+          return result;
+        }),
+      );
+    },
+  };
+}
+
+export function buildYoga({ database, tokens, development = false, graphiqlHeaders }: YogaOptions) {
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: development
+      ? { title: 'Fortress', headers: graphiqlHeaders ? JSON.stringify(graphiqlHeaders, null, 2) : undefined }
+      : false,
+    maskedErrors: { maskError: (error, message) => maskError(error, message, development) },
+    // Yoga's own empty-body check stays available for probes; /health below answers JSON.
+    healthCheckEndpoint: '/healthz',
+    context: async ({ request }) => ({
+      viewer: await tokens.viewerFromAuthorization(request.headers.get('authorization')),
+    }) as Context,
+    plugins: [
+      // Depth, cost, alias, directive and token limits; no field suggestions in production.
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 15 },
+        costLimit: { maxCost: 5000 },
+        blockFieldSuggestion: { enabled: !development },
+      }),
+      useRequestTransaction(database),
+      useReadinessCheck({
+        endpoint: '/health',
+        check: ({ fetchAPI }) => fetchAPI.Response.json({ status: 'ok' }),
+      }),
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: async ({ fetchAPI }) => {
+          try {
+            const { rows } = await database.pool.query<{ name: string }>('select app.applied_migrations() as name');
+            const pending = await pendingMigrations(rows.map((r) => r.name));
+            const ready = pending.length === 0;
+            return fetchAPI.Response.json({ status: ready ? 'ready' : 'pending_migrations', pending }, { status: ready ? 200 : 503 });
+          } catch {
+            return fetchAPI.Response.json({ status: 'database_unreachable' }, { status: 503 });
+          }
+        },
+      }),
+    ],
+  });
+}
+
+export type FortressYoga = ReturnType<typeof buildYoga>;
