@@ -20,6 +20,11 @@ const PRISMA_CODES: Record<string, [code: string, message: string]> = {
   P2028: ['SERVICE_UNAVAILABLE', 'The database is busy, try again'],
 };
 
+/** Invalid input the schema cannot express (lengths, formats): names the field. */
+export function badInput(message: string, field: string) {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
+
 /** Finds a Prisma code (Pxxxx) or SQLSTATE anywhere in an error's cause chain. */
 function databaseCode(error: unknown): [string, string] | undefined {
   const seen = new Set<unknown>();

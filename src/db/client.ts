@@ -10,13 +10,13 @@ export interface DbOptions {
   poolMax: number;
   txMaxWaitMs: number;
   txTimeoutMs: number;
+  /** Sees the text of every statement sent (tests count queries and inspect SQL). */
+  onQuery?: (sql: string) => void;
 }
 
 export interface Database {
   prisma: PrismaClient;
   pool: pg.Pool;
-  /** Statements sent to Postgres so far (tests assert query counts with it). */
-  statements: () => number;
   txOptions: { maxWait: number; timeout: number };
   close: () => Promise<void>;
 }
@@ -26,19 +26,24 @@ export function createDatabase(opts: DbOptions): Database {
   // operation holds one connection for its transaction. Requests beyond it
   // queue in Prisma for up to txMaxWaitMs instead of failing at once.
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax, idleTimeoutMillis: 30_000 });
-  let count = 0;
-  pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as { query: unknown }).query = (...args: unknown[]) => {
-      count += 1;
-      return query(...args);
-    };
-  });
+  // An idle client losing its connection (database restart, Ctrl-C reaching
+  // Postgres first) must not crash the process; the pool replaces it.
+  pool.on('error', (e) => console.warn(`[db] idle connection closed: ${e.message}`));
+  const { onQuery } = opts;
+  if (onQuery) {
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        const first = args[0] as string | { text?: string };
+        onQuery(typeof first === 'string' ? first : (first?.text ?? ''));
+        return query(...args);
+      };
+    });
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
     pool,
-    statements: () => count,
     txOptions: { maxWait: opts.txMaxWaitMs, timeout: opts.txTimeoutMs },
     close: async () => {
       await prisma.$disconnect();

@@ -1,5 +1,7 @@
 import { AccountType } from '../generated/prisma/enums.js';
 import { builder } from './builder.js';
+import { requireUser } from '../context.js';
+import { openAccount } from '../resolvers/accounts.js';
 
 export const AccountTypeEnum = builder.enumType(AccountType, { name: 'AccountType' });
 
@@ -49,5 +51,26 @@ builder.queryField('account', (t) =>
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.account.findUnique({ ...query, where: { id: rowId } }),
+  }),
+);
+
+const OpenAccountInput = builder.inputType('OpenAccountInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    type: t.field({ type: AccountTypeEnum, required: true }),
+    currency: t.field({ type: 'Currency', required: true }),
+    userId: t.field({ type: 'UUID', required: false, description: 'Owners/admins only: open it for another user.' }),
+  }),
+});
+
+builder.mutationField('openAccount', (t) =>
+  t.prismaField({
+    type: 'Account',
+    description: 'Opens an account (zero balance) for the viewer; audited and announced in the outbox.',
+    args: { input: t.arg({ type: OpenAccountInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const { id } = await openAccount(ctx.db, requireUser(ctx), input);
+      return ctx.db.account.findUniqueOrThrow({ ...query, where: { id } });
+    },
   }),
 );

@@ -1,4 +1,6 @@
 import { builder } from './builder.js';
+import { requireUser } from '../context.js';
+import { createCategory } from '../resolvers/catalog.js';
 
 builder.prismaNode('Category', {
   id: { field: 'id' },
@@ -37,5 +39,24 @@ builder.queryField('category', (t) =>
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.category.findUnique({ ...query, where: { id: rowId } }),
+  }),
+);
+
+const CreateCategoryInput = builder.inputType('CreateCategoryInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    parentId: t.field({ type: 'UUID', required: false }),
+  }),
+});
+
+builder.mutationField('createCategory', (t) =>
+  t.prismaField({
+    type: 'Category',
+    description: 'Owners/admins only (FORBIDDEN for members).',
+    args: { input: t.arg({ type: CreateCategoryInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const { id } = await createCategory(ctx.db, requireUser(ctx), input);
+      return ctx.db.category.findUniqueOrThrow({ ...query, where: { id } });
+    },
   }),
 );

@@ -1,0 +1,143 @@
+// The cross-tenant checks every tenant-owned table must pass, at the SQL
+// level, on the server's own login (fortress_authenticator) with the request
+// path's settings. Each denial is paired with a control: the owner sees the
+// hidden row, and the same statement aimed at the caller's own tenant works.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { asRole, authenticatorPool, count, expectSqlError, ownerPool } from '../helpers.js';
+import { createTenant, type TenantFixture } from '../fixtures.js';
+
+export interface TableSpec {
+  table: string;
+  /** A fixture row of this table in the given tenant. */
+  row: (fx: TenantFixture) => string;
+  idColumn?: string;
+  tenantColumn?: string;
+  /** Who can read `row` inside its own tenant (the positive control). Default: admin. */
+  reader?: 'admin' | 'x';
+  /** A row for tenant `fx` as its admin would insert it; omit when app roles may not insert. */
+  insert?: (fx: TenantFixture) => Record<string, unknown>;
+  /** SET clause of an update app roles are granted; omit when they have none. */
+  update?: string;
+}
+
+export interface IsolationContext {
+  owner: pg.Pool;
+  app: pg.Pool;
+  a: TenantFixture;
+  b: TenantFixture;
+}
+
+/** Fixture tenants A and B plus pools, shared by a table's test file. */
+export function useTenants(label: string): IsolationContext {
+  const ctx = {} as IsolationContext;
+  beforeAll(async () => {
+    ctx.owner = ownerPool();
+    ctx.app = authenticatorPool();
+    ctx.a = await createTenant(ctx.owner, `${label}-a`);
+    ctx.b = await createTenant(ctx.owner, `${label}-b`);
+  });
+  afterAll(async () => {
+    await ctx.app.end();
+    await ctx.owner.end();
+  });
+  return ctx;
+}
+
+export const asUser = <T>(app: pg.Pool, fx: TenantFixture, who: 'admin' | 'x' | 'y', fn: (c: pg.PoolClient) => Promise<T>) =>
+  asRole(app, { role: 'fortress_user', tenantId: fx.tenantId, userId: fx[who] }, fn);
+
+function insertSql(table: string, values: Record<string, unknown>) {
+  const cols = Object.keys(values);
+  return {
+    sql: `insert into ${table} (${cols.join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+    params: Object.values(values),
+  };
+}
+
+export function describeTenantIsolation(spec: TableSpec, ctx: IsolationContext) {
+  const { table } = spec;
+  const id = spec.idColumn ?? 'id';
+  const tenantCol = spec.tenantColumn ?? 'tenant_id';
+  const reader = spec.reader ?? 'admin';
+
+  describe(`${table}: tenant isolation`, () => {
+    it(`tenant A's ${reader} cannot see tenant B's rows, which exist`, async () => {
+      const { app, owner, a, b } = ctx;
+      await asUser(app, a, reader, async (c) => {
+        expect(await count(c, `select count(*) as n from ${table} where ${tenantCol} = $1`, [b.tenantId])).toBe(0);
+        expect(await count(c, `select count(*) as n from ${table} where ${id} = $1`, [spec.row(b)])).toBe(0);
+        // Positive control inside A: the same query finds A's own row.
+        expect(await count(c, `select count(*) as n from ${table} where ${id} = $1`, [spec.row(a)])).toBe(1);
+      });
+      expect(await count(owner, `select count(*) as n from ${table} where ${id} = $1`, [spec.row(b)])).toBe(1);
+    });
+
+    it('without tenant settings a user sees no rows at all', async () => {
+      const { app, owner, a } = ctx;
+      await asRole(app, { role: 'fortress_user' }, async (c) => {
+        expect(await count(c, `select count(*) as n from ${table}`)).toBe(0);
+      });
+      expect(await count(owner, `select count(*) as n from ${table} where ${tenantCol} = $1`, [a.tenantId])).toBeGreaterThan(0);
+    });
+
+    it(`tenant A's admin cannot insert a row carrying tenant B's id`, async () => {
+      const { app, owner, a, b } = ctx;
+      const values = spec.insert ? spec.insert(b) : undefined;
+      if (values) {
+        const intoB = insertSql(table, values);
+        const intoA = insertSql(table, spec.insert!(a));
+        await asUser(app, a, 'admin', async (c) => {
+          await expectSqlError(c, intoB.sql, intoB.params, '42501');
+          // Control: the same insert into A's own tenant is allowed.
+          await c.query(intoA.sql, intoA.params);
+        });
+      } else {
+        // App roles may not insert here at all, in any tenant.
+        await asUser(app, a, 'admin', async (c) => {
+          await expectSqlError(c, `insert into ${table} (${tenantCol}) values ($1)`, [b.tenantId], '42501');
+          await expectSqlError(c, `insert into ${table} (${tenantCol}) values ($1)`, [a.tenantId], '42501');
+        });
+      }
+      expect(await count(owner, `select count(*) as n from tenants where id = $1`, [b.tenantId])).toBe(1);
+    });
+
+    it(`tenant A's admin cannot update tenant B's rows nor move a row into tenant B`, async () => {
+      const { app, owner, a, b } = ctx;
+      await asUser(app, a, 'admin', async (c) => {
+        if (spec.update) {
+          const hidden = await c.query(`update ${table} set ${spec.update} where ${id} = $1`, [spec.row(b)]);
+          expect(hidden.rowCount).toBe(0);
+        } else {
+          await expectSqlError(c, `update ${table} set ${tenantCol} = ${tenantCol} where ${id} = $1`, [spec.row(b)], '42501');
+        }
+        await expectSqlError(c, `update ${table} set ${tenantCol} = $1 where ${id} = $2`, [b.tenantId, spec.row(a)], '42501');
+      });
+      if (spec.update) {
+        // Control: the same update reaches the row as the owner (rolled back).
+        const c = await owner.connect();
+        try {
+          await c.query('begin');
+          expect((await c.query(`update ${table} set ${spec.update} where ${id} = $1`, [spec.row(b)])).rowCount).toBe(1);
+        } finally {
+          await c.query('rollback');
+          c.release();
+        }
+      }
+    });
+
+    it(`tenant A's admin cannot delete tenant B's rows`, async () => {
+      const { app, owner, a, b } = ctx;
+      await asUser(app, a, 'admin', async (c) => {
+        await c.query('savepoint d');
+        try {
+          expect((await c.query(`delete from ${table} where ${id} = $1`, [spec.row(b)])).rowCount).toBe(0);
+        } catch (e) {
+          expect((e as { code?: string }).code).toBe('42501');
+        }
+        await c.query('rollback to savepoint d');
+      });
+      expect(await count(owner, `select count(*) as n from ${table} where ${id} = $1`, [spec.row(b)])).toBe(1);
+    });
+  });
+}

@@ -1,0 +1,114 @@
+// A fully populated tenant, written as the owner: an owner-admin, two members
+// (x and y), and at least one row in every tenant-owned table. Slugs are
+// random so test files running in parallel never share a tenant.
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { tokens } from './helpers.js';
+
+export interface TenantFixture {
+  tenantId: string;
+  slug: string;
+  admin: string;
+  x: string;
+  y: string;
+  accountX: string;
+  accountY: string;
+  corporateAccount: string;
+  transactionX: string;
+  transactionY: string;
+  category: string;
+  merchant: string;
+  product: string;
+  location: string;
+  inventory: string;
+  cartX: string;
+  cartItemX: string;
+  orderX: string;
+  orderItemX: string;
+  receiptX: string;
+  sessionX: string;
+  loginX: string;
+  auditLog: string;
+  outboxEvent: string;
+  token: (who: 'admin' | 'x' | 'y') => Promise<string>;
+}
+
+export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string): Promise<TenantFixture> {
+  const suffix = randomBytes(4).toString('hex');
+  const slug = `${label}-${suffix}`;
+  const one = async (sql: string, params: unknown[]) => (await owner.query(sql, params)).rows[0].id as string;
+  const tenantId = await one('insert into tenants (slug, name) values ($1, $2) returning id', [slug, `Tenant ${label}`]);
+  const user = async (name: string, role: string) => {
+    const id = await one('insert into users (tenant_id, email, display_name) values ($1, $2, $3) returning id', [
+      tenantId, `${name}@${slug}.test`, name,
+    ]);
+    await owner.query('insert into tenant_memberships (tenant_id, user_id, role) values ($1, $2, $3)', [tenantId, id, role]);
+    return id;
+  };
+  const admin = await user('admin', 'owner');
+  const x = await user('x', 'member');
+  const y = await user('y', 'member');
+  const account = (userId: string | null, name: string) =>
+    one(`insert into accounts (tenant_id, user_id, name, type, currency) values ($1, $2, $3, $4, 'BRL') returning id`, [
+      tenantId, userId, name, userId ? 'wallet' : 'corporate',
+    ]);
+  const accountX = await account(x, 'x wallet');
+  const accountY = await account(y, 'y wallet');
+  const corporateAccount = await account(null, 'corporate');
+  const category = await one(`insert into categories (tenant_id, name) values ($1, 'Food') returning id`, [tenantId]);
+  const merchant = await one(`insert into merchants (tenant_id, name, merchant_code) values ($1, 'Shop', $2) returning id`, [tenantId, `M-${suffix}`]);
+  const entry = (accountId: string, n: number) =>
+    one(
+      `insert into transactions (tenant_id, account_id, type, amount, currency, status, occurred_at, category_id, merchant_id, description)
+       values ($1, $2, 'debit', $3, 'BRL', 'posted', now() - make_interval(hours => $4), $5, $6, $7) returning id`,
+      [tenantId, accountId, `${10 + n}.25`, n, category, merchant, `entry ${n}`],
+    );
+  const transactionX = await entry(accountX, 0);
+  for (let n = 1; n < 5; n += 1) await entry(accountX, n);
+  const transactionY = await entry(accountY, 0);
+  await entry(corporateAccount, 0);
+  const product = await one(
+    `insert into products (tenant_id, sku, name, category_id, price, currency) values ($1, 'SKU-1', 'Milk', $2, '5.99', 'BRL') returning id`,
+    [tenantId, category],
+  );
+  const location = await one(`insert into locations (tenant_id, code, name) values ($1, 'S1', 'Store') returning id`, [tenantId]);
+  const inventory = await one(
+    `insert into inventory (tenant_id, product_id, location_id, quantity, reserved) values ($1, $2, $3, 10, 2) returning id`,
+    [tenantId, product, location],
+  );
+  const cartX = await one('insert into carts (tenant_id, user_id) values ($1, $2) returning id', [tenantId, x]);
+  const cartItemX = await one('insert into cart_items (tenant_id, cart_id, product_id, quantity) values ($1, $2, $3, 1) returning id', [
+    tenantId, cartX, product,
+  ]);
+  const orderX = await one(`insert into orders (tenant_id, user_id, total_amount, currency) values ($1, $2, '5.99', 'BRL') returning id`, [tenantId, x]);
+  const orderItemX = await one(
+    `insert into order_items (tenant_id, order_id, product_id, quantity, unit_price) values ($1, $2, $3, 1, '5.99') returning id`,
+    [tenantId, orderX, product],
+  );
+  const receiptX = await one(
+    `insert into receipts (tenant_id, user_id, transaction_id, amount, currency) values ($1, $2, $3, '10.25', 'BRL') returning id`,
+    [tenantId, x, transactionX],
+  );
+  const sessionX = await one(
+    `insert into sessions (tenant_id, user_id, refresh_token_hash, expires_at) values ($1, $2, $3, now() + interval '30 days') returning id`,
+    [tenantId, x, randomBytes(32).toString('hex')],
+  );
+  const loginX = await one(`insert into login_history (tenant_id, user_id, email, success) values ($1, $2, $3, true) returning id`, [
+    tenantId, x, `x@${slug}.test`,
+  ]);
+  const auditLog = await one(`insert into audit_logs (tenant_id, user_id, entity, entity_id, action) values ($1, $2, 'account', $3, 'create') returning id`, [
+    tenantId, admin, accountX,
+  ]);
+  const outboxEvent = await one(
+    `insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload) values ($1, 'account', $2, 'account.opened', '{}') returning id::text`,
+    [tenantId, accountX],
+  );
+  const users = { admin, x, y };
+  const roles = { admin: 'owner', x: 'member', y: 'member' } as const;
+  const signer = tokens();
+  return {
+    tenantId, slug, admin, x, y, accountX, accountY, corporateAccount, transactionX, transactionY, category, merchant, product,
+    location, inventory, cartX, cartItemX, orderX, orderItemX, receiptX, sessionX, loginX, auditLog, outboxEvent,
+    token: (who) => signer.sign({ userId: users[who], tenantId, role: roles[who] }),
+  };
+}

@@ -1,0 +1,45 @@
+// Starts a fresh embedded PostgreSQL in a temporary directory (deleted
+// afterwards), migrates it once, and hands the connection facts to the tests.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServer } from 'node:net';
+import type { TestProject } from 'vitest/node';
+import { prepareDatabase } from '../src/db/setup.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    ownerUrl: string;
+    authenticatorUrl: string;
+    jwtSecret: string;
+  }
+}
+
+/** A free TCP port, so parallel runs (and a running `npm start`) never collide. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function setup(project: TestProject) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'fortress-test-'));
+  // The cluster runs as the `postgres` OS user when we are root: let it in.
+  await chmod(dir, 0o755);
+  const db = await prepareDatabase(
+    { FORTRESS_DATA_DIR: dir, EMBEDDED_PG_PORT: await freePort() },
+    { persistent: false, database: 'fortress_test' },
+  );
+  project.provide('ownerUrl', db.ownerUrl);
+  project.provide('authenticatorUrl', db.authenticatorUrl);
+  project.provide('jwtSecret', db.jwtSecret!);
+  return async () => {
+    await db.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}

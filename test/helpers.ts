@@ -1,0 +1,94 @@
+// Shared test plumbing: the app wired to the suite's database, GraphQL calls
+// through yoga.fetch, SQL sessions under the app roles, and the owner pool
+// used for fixtures and for the controls that prove hidden rows exist.
+import { inject, expect } from 'vitest';
+import pg from 'pg';
+import { createDatabase } from '../src/db/client.js';
+import { createTokenService } from '../src/auth/tokens.js';
+import { buildYoga } from '../src/yoga.js';
+
+export const ownerPool = () => new pg.Pool({ connectionString: inject('ownerUrl'), max: 4 });
+export const authenticatorPool = () => new pg.Pool({ connectionString: inject('authenticatorUrl'), max: 4 });
+
+export const tokens = () => createTokenService({ secret: inject('jwtSecret'), issuer: 'fortress', audience: 'fortress-api' });
+
+export function testApp(opts: { poolMax?: number; onQuery?: (sql: string) => void; txMaxWaitMs?: number } = {}) {
+  const database = createDatabase({
+    url: inject('authenticatorUrl'),
+    poolMax: opts.poolMax ?? 4,
+    txMaxWaitMs: opts.txMaxWaitMs ?? 10_000,
+    txTimeoutMs: 15_000,
+    onQuery: opts.onQuery,
+  });
+  const yoga = buildYoga({ database, tokens: tokens() });
+  return { database, yoga, close: () => database.close() };
+}
+
+export interface GqlResult<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+export async function gql<T = Record<string, any>>(
+  yoga: ReturnType<typeof buildYoga>,
+  query: string,
+  opts: { token?: string; variables?: Record<string, unknown>; authorization?: string } = {},
+): Promise<GqlResult<T>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const authorization = opts.authorization ?? (opts.token ? `Bearer ${opts.token}` : undefined);
+  if (authorization) headers.authorization = authorization;
+  const res = await yoga.fetch('http://fortress.test/graphql', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query, variables: opts.variables }),
+  });
+  return { status: res.status, ...((await res.json()) as object) };
+}
+
+export const errorCodes = (r: GqlResult) => (r.errors ?? []).map((e) => e.extensions?.code);
+
+export type AppRole = 'fortress_anonymous' | 'fortress_user' | 'fortress_partner' | 'fortress_support';
+
+/**
+ * Runs fn in a transaction on the server's login, set up exactly like the
+ * request path (role + transaction-local settings), then rolls back.
+ */
+export async function asRole<T>(
+  pool: pg.Pool,
+  who: { role: AppRole; tenantId?: string; userId?: string },
+  fn: (c: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('begin');
+    await c.query(
+      `select set_config('role', $1, true), set_config('app.current_tenant_id', $2, true), set_config('app.current_user_id', $3, true)`,
+      [who.role, who.tenantId ?? '', who.userId ?? ''],
+    );
+    return await fn(c);
+  } finally {
+    await c.query('rollback').catch(() => {});
+    c.release();
+  }
+}
+
+/** Expects the statement to fail with SQLSTATE `code`; a savepoint keeps the transaction usable. */
+export async function expectSqlError(c: pg.PoolClient, sql: string, params: unknown[], code: string) {
+  await c.query('savepoint expect_error');
+  let error: { code?: string } | undefined;
+  try {
+    await c.query(sql, params);
+  } catch (e) {
+    error = e as { code?: string };
+  }
+  await c.query('rollback to savepoint expect_error');
+  expect(error, `expected SQLSTATE ${code} from: ${sql}`).toBeDefined();
+  expect(error!.code).toBe(code);
+}
+
+export const count = async (c: pg.PoolClient | pg.Pool, sql: string, params: unknown[] = []) =>
+  Number((await c.query(sql, params)).rows[0].n);
+
+/** Relay global id, as Pothos encodes it. */
+export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
