@@ -11,6 +11,8 @@ export interface TenantFixture {
   admin: string;
   x: string;
   y: string;
+  /** A user with no membership yet. */
+  invitee: string;
   accountX: string;
   accountY: string;
   corporateAccount: string;
@@ -20,6 +22,8 @@ export interface TenantFixture {
   merchant: string;
   product: string;
   location: string;
+  /** A location holding no stock yet. */
+  emptyLocation: string;
   inventory: string;
   cartX: string;
   cartItemX: string;
@@ -48,6 +52,7 @@ export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string
   const admin = await user('admin', 'owner');
   const x = await user('x', 'member');
   const y = await user('y', 'member');
+  const invitee = await one('insert into users (tenant_id, email) values ($1, $2) returning id', [tenantId, `invitee@${slug}.test`]);
   const account = (userId: string | null, name: string) =>
     one(`insert into accounts (tenant_id, user_id, name, type, currency) values ($1, $2, $3, $4, 'BRL') returning id`, [
       tenantId, userId, name, userId ? 'wallet' : 'corporate',
@@ -72,6 +77,7 @@ export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string
     [tenantId, category],
   );
   const location = await one(`insert into locations (tenant_id, code, name) values ($1, 'S1', 'Store') returning id`, [tenantId]);
+  const emptyLocation = await one(`insert into locations (tenant_id, code, name) values ($1, 'S2', 'Empty') returning id`, [tenantId]);
   const inventory = await one(
     `insert into inventory (tenant_id, product_id, location_id, quantity, reserved) values ($1, $2, $3, 10, 2) returning id`,
     [tenantId, product, location],
@@ -107,8 +113,8 @@ export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string
   const roles = { admin: 'owner', x: 'member', y: 'member' } as const;
   const signer = tokens();
   return {
-    tenantId, slug, admin, x, y, accountX, accountY, corporateAccount, transactionX, transactionY, category, merchant, product,
-    location, inventory, cartX, cartItemX, orderX, orderItemX, receiptX, sessionX, loginX, auditLog, outboxEvent,
+    tenantId, slug, admin, x, y, invitee, accountX, accountY, corporateAccount, transactionX, transactionY, category, merchant, product,
+    location, emptyLocation, inventory, cartX, cartItemX, orderX, orderItemX, receiptX, sessionX, loginX, auditLog, outboxEvent,
     token: (who) => signer.sign({ userId: users[who], tenantId, role: roles[who] }),
   };
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { count } from '../helpers.js';
+import { asUser, describeTenantIsolation, useTenants } from './isolation.js';
+
+const ctx = useTenants('products');
+
+describeTenantIsolation(
+  { table: 'products', row: (fx) => fx.product, insert: (fx) => ({ tenant_id: fx.tenantId, sku: 'PROBE', name: 'probe', price: '1.00' }), update: `price = price + 1` },
+  ctx,
+);
+
+describe('products: readable by every user of the tenant, writable by admins', () => {
+  it('a member reads it but cannot change it; the owner can', async () => {
+    const { app, a } = ctx;
+    await asUser(app, a, 'x', async (c) => {
+      expect(await count(c, 'select count(*) as n from products where id = $1', [a.product])).toBe(1);
+      expect((await c.query(`update products set price = price + 1 where id = $1`, [a.product])).rowCount).toBe(0);
+      expect((await c.query('delete from products where id = $1', [a.product])).rowCount).toBe(0);
+    });
+    await asUser(app, a, 'admin', async (c) => {
+      expect((await c.query(`update products set price = price + 1 where id = $1`, [a.product])).rowCount).toBe(1);
+    });
+  });
+});
+
+describe('products: sku is unique within a tenant, not globally', () => {
+  it('tenant B may reuse tenant A’s sku, A may not repeat it', async () => {
+    const { app, a } = ctx;
+    const sql = `insert into products (tenant_id, sku, name, price) values ($1, 'SKU-1', 'dup', '1.00')`;
+    await asUser(app, a, 'admin', async (c) => {
+      await c.query('savepoint s');
+      await expect(c.query(sql, [a.tenantId])).rejects.toMatchObject({ code: '23505' });
+      await c.query('rollback to savepoint s');
+    });
+    // Both fixture tenants already hold SKU-1: the same sku in two tenants is fine.
+    expect(await count(ctx.owner, `select count(*) as n from products where sku = 'SKU-1' and tenant_id = any($1)`, [[a.tenantId, ctx.b.tenantId]])).toBe(2);
+  });
+});

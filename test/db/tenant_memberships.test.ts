@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { count } from '../helpers.js';
+import { asUser, describeTenantIsolation, useTenants } from './isolation.js';
+
+const ctx = useTenants('members');
+
+describeTenantIsolation(
+  {
+    table: 'tenant_memberships',
+    row: (fx) => fx.y,
+    idColumn: 'user_id',
+    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.invitee, role: 'member' }),
+    update: `role = 'admin'`,
+  },
+  ctx,
+);
+
+describe('tenant_memberships: roles inside a tenant', () => {
+  it('a member cannot promote themselves; the owner can promote them', async () => {
+    const { app, a } = ctx;
+    const promote = `update tenant_memberships set role = 'admin' where user_id = $1`;
+    await asUser(app, a, 'x', async (c) => {
+      expect((await c.query(promote, [a.x])).rowCount).toBe(0);
+      expect(await count(c, `select count(*) as n from tenant_memberships where user_id = $1 and role = 'member'`, [a.x])).toBe(1);
+    });
+    await asUser(app, a, 'admin', async (c) => {
+      expect((await c.query(promote, [a.x])).rowCount).toBe(1);
+    });
+  });
+
+  it('a promotion takes effect on the next request (roles are read from the table, not the token)', async () => {
+    const { app, owner, a } = ctx;
+    await asUser(app, a, 'y', async (c) => expect(await count(c, 'select count(*) as n from accounts')).toBe(1));
+    await owner.query(`update tenant_memberships set role = 'admin' where user_id = $1`, [a.y]);
+    try {
+      await asUser(app, a, 'y', async (c) => expect(await count(c, 'select count(*) as n from accounts')).toBe(3));
+    } finally {
+      await owner.query(`update tenant_memberships set role = 'member' where user_id = $1`, [a.y]);
+    }
+  });
+});
