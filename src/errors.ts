@@ -46,13 +46,15 @@ function databaseCode(error: unknown): [string, string] | undefined {
   return undefined;
 }
 
+// Duck-typed: under some loaders graphql-js is instantiated twice, and an
+// `instanceof GraphQLError` check then silently fails.
+const isGraphQLError = (e: unknown): e is GraphQLError => e instanceof Error && e.name === 'GraphQLError';
+
 export function maskError(error: unknown, _message: string, isDev?: boolean): Error {
+  const original = isGraphQLError(error) ? error.originalError : error;
   // Parse/validation errors and our own typed errors are safe to show as they are.
-  if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
-    return error;
-  }
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  const path = error instanceof GraphQLError ? error.path : undefined;
+  if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error;
+  const path = isGraphQLError(error) ? error.path : undefined;
   const mapped = databaseCode(original);
   if (mapped) return new GraphQLError(mapped[1], { path, extensions: { code: mapped[0] } });
   if (isDev) console.error(original);

@@ -17,6 +17,8 @@ export interface YogaOptions {
   development?: boolean;
   /** Headers pre-filled in GraphiQL (a demo token in development). */
   graphiqlHeaders?: Record<string, string>;
+  /** Yoga's logger (masked errors are logged at error level). Tests turn it off. */
+  logging?: boolean;
 }
 
 /**
@@ -39,10 +41,11 @@ function useRequestTransaction(database: Database): Plugin<Context> {
   };
 }
 
-export function buildYoga({ database, tokens, development = false, graphiqlHeaders }: YogaOptions) {
+export function buildYoga({ database, tokens, development = false, graphiqlHeaders, logging = true }: YogaOptions) {
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    logging,
     landingPage: false,
     graphiql: development
       ? { title: 'Fortress', headers: graphiqlHeaders ? JSON.stringify(graphiqlHeaders, null, 2) : undefined }

@@ -20,7 +20,7 @@ export function testApp(opts: { poolMax?: number; onQuery?: (sql: string) => voi
     txTimeoutMs: 15_000,
     onQuery: opts.onQuery,
   });
-  const yoga = buildYoga({ database, tokens: tokens() });
+  const yoga = buildYoga({ database, tokens: tokens(), logging: false });
   return { database, yoga, close: () => database.close() };
 }
 

@@ -1,0 +1,126 @@
+// Tenant and member isolation through GraphQL, each denial paired with a
+// control request that shows the same object to someone allowed to see it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { SignJWT } from 'jose';
+import { inject } from 'vitest';
+import { errorCodes, globalId, gql, ownerPool, testApp, tokens } from '../helpers.js';
+import { createTenant, type TenantFixture } from '../fixtures.js';
+
+let app: ReturnType<typeof testApp>;
+let owner: pg.Pool;
+let a: TenantFixture;
+let b: TenantFixture;
+const tok: Record<string, string> = {};
+
+beforeAll(async () => {
+  app = testApp();
+  owner = ownerPool();
+  a = await createTenant(owner, 'api-a');
+  b = await createTenant(owner, 'api-b');
+  for (const [key, fx] of [['a', a], ['b', b]] as const) {
+    for (const who of ['admin', 'x', 'y'] as const) tok[`${key}.${who}`] = await fx.token(who);
+  }
+});
+afterAll(async () => {
+  await app.close();
+  await owner.end();
+});
+
+const ACCOUNT = `query ($rowId: UUID!) { account(rowId: $rowId) { rowId name } }`;
+const NODE = `query ($id: ID!) { node(id: $id) { id ... on Account { rowId } ... on Transaction { rowId } ... on Product { rowId } } }`;
+
+describe("tenant B's objects are unreachable with tenant A's token", () => {
+  it('by rowId (control: B reads it)', async () => {
+    const denied = await gql(app.yoga, ACCOUNT, { token: tok['a.admin'], variables: { rowId: b.accountX } });
+    expect(denied.errors).toBeUndefined();
+    expect(denied.data!.account).toBeNull();
+    const allowed = await gql(app.yoga, ACCOUNT, { token: tok['b.admin'], variables: { rowId: b.accountX } });
+    expect(allowed.data!.account.rowId).toBe(b.accountX);
+  });
+
+  it('by node(id:) for accounts, ledger entries and products (control: B resolves each)', async () => {
+    for (const [type, id] of [['Account', b.accountX], ['Transaction', b.transactionX], ['Product', b.product]]) {
+      const denied = await gql(app.yoga, NODE, { token: tok['a.admin'], variables: { id: globalId(type!, id!) } });
+      expect(denied.data!.node, type).toBeNull();
+      const allowed = await gql(app.yoga, NODE, { token: tok['b.admin'], variables: { id: globalId(type!, id!) } });
+      expect(allowed.data!.node.rowId, type).toBe(id);
+    }
+  });
+
+  it('through connections and nested relations (control: B lists its own)', async () => {
+    const q = `{
+      accounts { edges { node { rowId transactions { edges { node { rowId } } } } } }
+      transactions(first: 100) { edges { node { rowId account { rowId } } } }
+      products { edges { node { rowId inventory { rowId location { rowId } } } } }
+      categories { edges { node { rowId products { edges { node { rowId } } } } } }
+      inventory(productId: "${b.product}") { edges { node { rowId } } }
+      orders { edges { node { rowId items { rowId } } } }
+    }`;
+    const seen = JSON.stringify((await gql(app.yoga, q, { token: tok['a.admin'] })).data);
+    const control = JSON.stringify((await gql(app.yoga, q, { token: tok['b.admin'] })).data);
+    for (const id of [b.accountX, b.transactionX, b.product, b.inventory, b.category, b.orderX, b.orderItemX]) {
+      expect(seen).not.toContain(id);
+      expect(control).toContain(id);
+    }
+    expect(seen).toContain(a.accountX);
+  });
+});
+
+describe('inside one tenant', () => {
+  it("member x cannot see member y's accounts; the tenant owner sees all", async () => {
+    const q = `{ accounts { edges { node { rowId } } } }`;
+    const ids = async (token: string) =>
+      ((await gql(app.yoga, q, { token })).data!.accounts.edges as { node: { rowId: string } }[]).map((e) => e.node.rowId).sort();
+    expect(await ids(tok['a.x']!)).toEqual([a.accountX]);
+    expect(await ids(tok['a.admin']!)).toEqual([a.accountX, a.accountY, a.corporateAccount].sort());
+    const direct = await gql(app.yoga, ACCOUNT, { token: tok['a.x'], variables: { rowId: a.accountY } });
+    expect(direct.data!.account).toBeNull();
+    const node = await gql(app.yoga, NODE, { token: tok['a.x'], variables: { id: globalId('Account', a.accountY) } });
+    expect(node.data!.node).toBeNull();
+    const asY = await gql(app.yoga, ACCOUNT, { token: tok['a.y'], variables: { rowId: a.accountY } });
+    expect(asY.data!.account.rowId).toBe(a.accountY);
+  });
+
+  it('viewer reports the user, tenant and role the database sees', async () => {
+    const r = await gql(app.yoga, `{ viewer { role user { rowId email } tenant { rowId slug } } }`, { token: tok['a.x'] });
+    expect(r.data!.viewer).toEqual({ role: 'member', user: { rowId: a.x, email: `x@${a.slug}.test` }, tenant: { rowId: a.tenantId, slug: a.slug } });
+  });
+});
+
+describe('without a valid identity', () => {
+  it('no token: no tenant data, and viewer is null (control: with a token the same query returns rows)', async () => {
+    const anon = await gql(app.yoga, `{ viewer { role } accounts { edges { node { rowId } } } }`);
+    expect(anon.data?.accounts ?? null).toBeNull();
+    expect(errorCodes(anon)).toContain('FORBIDDEN');
+    expect((await gql(app.yoga, `{ viewer { role } }`)).data!.viewer).toBeNull();
+    const withToken = await gql(app.yoga, `{ accounts { edges { node { rowId } } } }`, { token: tok['a.x'] });
+    expect(withToken.data!.accounts.edges).toHaveLength(1);
+  });
+
+  it('a token for a tenant that does not exist sees nothing', async () => {
+    const token = await tokens().sign({ userId: a.x, tenantId: '00000000-0000-4000-8000-000000000000', role: 'owner' });
+    const r = await gql(app.yoga, `{ viewer { user { rowId } tenant { rowId } } accounts { edges { node { rowId } } } products { edges { node { rowId } } } }`, { token });
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({ viewer: { user: null, tenant: null }, accounts: { edges: [] }, products: { edges: [] } });
+  });
+
+  it('forged, tampered, expired or alg:none tokens are rejected with UNAUTHENTICATED', async () => {
+    const good = tok['a.x']!;
+    const [h, p, s] = good.split('.');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, tid: b.tenantId })).toString('base64url')}.${s}`;
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`;
+    const wrongKey = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(40)));
+    const expired = await new SignJWT({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(inject('jwtSecret')));
+    for (const token of [tampered, none, wrongKey, expired, 'garbage']) {
+      const r = await gql(app.yoga, `{ accounts { edges { node { rowId } } } }`, { token });
+      expect(r.status).toBe(401);
+      expect(errorCodes(r)).toEqual(['UNAUTHENTICATED']);
+      expect(r.data ?? null).toBeNull();
+    }
+    expect((await gql(app.yoga, `{ accounts { edges { node { rowId } } } }`, { token: good })).status).toBe(200);
+  });
+});
