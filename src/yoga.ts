@@ -1,5 +1,6 @@
 // Builds the Yoga instance: limits, authentication, the request transaction,
 // error masking, health and readiness. src/server.ts only listens.
+import { GraphQLError } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { schema } from './schema/index.js';
@@ -41,6 +42,27 @@ function useRequestTransaction(database: Database): Plugin<Context> {
   };
 }
 
+/**
+ * Parse and validation errors (graphql-armor's limits included) carry no
+ * code; give them one, so every error a client sees has a stable
+ * extensions.code. Execution errors already have theirs (src/errors.ts).
+ */
+function useErrorCodeForInvalidDocuments(): Plugin<Context> {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
+      setResult({
+        ...result,
+        errors: result.errors.map((e) =>
+          e.extensions?.code
+            ? e
+            : new GraphQLError(e.message, { ...e, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }),
+        ),
+      });
+    },
+  };
+}
+
 export function buildYoga({ database, tokens, development = false, graphiqlHeaders, logging = true }: YogaOptions) {
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -61,9 +83,12 @@ export function buildYoga({ database, tokens, development = false, graphiqlHeade
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 15 },
-        costLimit: { maxCost: 5000 },
+        // Armor's cost grows 1.5x per level and Relay adds two levels per
+        // connection; the shipped operations (operations/) stay well below this.
+        costLimit: { maxCost: 12_000 },
         blockFieldSuggestion: { enabled: !development },
       }),
+      useErrorCodeForInvalidDocuments(),
       useRequestTransaction(database),
       useReadinessCheck({
         endpoint: '/health',
