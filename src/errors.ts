@@ -50,13 +50,13 @@ function databaseCode(error: unknown): [string, string] | undefined {
 // `instanceof GraphQLError` check then silently fails.
 const isGraphQLError = (e: unknown): e is GraphQLError => e instanceof Error && e.name === 'GraphQLError';
 
-export function maskError(error: unknown, _message: string, isDev?: boolean): Error {
+// Yoga logs the original of every masked error server-side; clients get only the code.
+export function maskError(error: unknown): Error {
   const original = isGraphQLError(error) ? error.originalError : error;
   // Parse/validation errors and our own typed errors are safe to show as they are.
   if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error;
   const path = isGraphQLError(error) ? error.path : undefined;
   const mapped = databaseCode(original);
   if (mapped) return new GraphQLError(mapped[1], { path, extensions: { code: mapped[0] } });
-  if (isDev) console.error(original);
   return new GraphQLError('Unexpected error', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

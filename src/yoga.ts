@@ -14,7 +14,7 @@ import { maskError } from './errors.js';
 export interface YogaOptions {
   database: Database;
   tokens: TokenService;
-  /** GraphiQL, and unexpected errors logged to the console. */
+  /** Serve GraphiQL. */
   development?: boolean;
   /** Headers pre-filled in GraphiQL (a demo token in development). */
   graphiqlHeaders?: Record<string, string>;
@@ -72,7 +72,7 @@ export function buildYoga({ database, tokens, development = false, graphiqlHeade
     graphiql: development
       ? { title: 'Fortress', headers: graphiqlHeaders ? JSON.stringify(graphiqlHeaders, null, 2) : undefined }
       : false,
-    maskedErrors: { maskError: (error, message) => maskError(error, message, development) },
+    maskedErrors: { maskError },
     // Yoga's own empty-body check stays available for probes; /health below answers JSON.
     healthCheckEndpoint: '/healthz',
     context: async ({ request }) => ({

@@ -9,7 +9,7 @@ import { seedDemo } from './seed.js';
 import { demoLogins } from './demo.js';
 import { createTokenService } from '../auth/tokens.js';
 
-export const SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schema.graphql');
+const SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schema.graphql');
 
 const log = (m: string) => console.log(m);
 const command = process.argv[2];
