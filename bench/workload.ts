@@ -1,0 +1,113 @@
+// The four read operations, written once per system, and the canonical form
+// used to check that all three return the same rows in the same order.
+import { readFileSync } from 'node:fs';
+
+export type System = 'fortress' | 'postgraphile' | 'floor';
+export type Op = 'ViewerAccounts' | 'AccountStatement' | 'CatalogPage' | 'OrderDetail';
+export const OPS: Op[] = ['ViewerAccounts', 'AccountStatement', 'CatalogPage', 'OrderDetail'];
+
+// Fortress runs the shipped operations (operations/*.graphql, the persisted-documents manifest).
+const manifest = JSON.parse(readFileSync(new URL('../src/generated/graphql/persisted-documents.json', import.meta.url), 'utf8')) as Record<
+  string,
+  string
+>;
+const fortressDoc = (op: Op) => Object.values(manifest).find((q) => q.startsWith(`query ${op}`))!;
+
+const PG_ENTRY = 'rowId type status amount currency occurredAt description';
+const POSTGRAPHILE: Record<Op, string> = {
+  ViewerAccounts: `query ViewerAccounts { allAccounts(first: 50, orderBy: [PRIMARY_KEY_ASC]) { nodes { rowId name type currency balance
+    transactionsByTenantIdAndAccountId(first: 20, orderBy: [OCCURRED_AT_DESC, PRIMARY_KEY_DESC]) {
+      nodes { ${PG_ENTRY} categoryByTenantIdAndCategoryId { rowId name } } } } } }`,
+  AccountStatement: `query AccountStatement($accountId: UUID!, $from: Datetime!, $to: Datetime!, $after: Cursor) {
+    accountStatement(accountId: $accountId, occurredFrom: $from, occurredTo: $to, first: 50, after: $after) {
+      pageInfo { hasNextPage endCursor } nodes { ${PG_ENTRY} merchantByTenantIdAndMerchantId { name } } } }`,
+  CatalogPage: `query CatalogPage($categoryId: UUID!) { allProducts(first: 50, condition: { categoryId: $categoryId }, orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) {
+    nodes { rowId sku name price currency inventoriesByTenantIdAndProductId(orderBy: [LOCATION_ID_ASC]) {
+      nodes { quantity reserved locationByTenantIdAndLocationId { rowId code } } } } } }`,
+  OrderDetail: `query OrderDetail($orderId: UUID!) { orderByRowId(rowId: $orderId) { rowId status totalAmount currency createdAt
+    orderItemsByTenantIdAndOrderId(orderBy: [PRIMARY_KEY_ASC]) { nodes { rowId quantity unitPrice productByTenantIdAndProductId { rowId sku name } } } } }`,
+};
+
+export interface Variant {
+  token: string;
+  accountId: string;
+  categoryId: string;
+  orderId: string;
+  /** Q2 asks for page 2: each system's own cursor for the end of page 1. */
+  cursors: Partial<Record<System, unknown>>;
+}
+
+export const STATEMENT_RANGE = { from: '2026-03-01T00:00:00Z', to: '2026-10-01T00:00:00Z' };
+
+function variables(op: Op, v: Variant, system: System, page2: boolean) {
+  switch (op) {
+    case 'ViewerAccounts':
+      return {};
+    case 'AccountStatement':
+      return { accountId: v.accountId, ...STATEMENT_RANGE, after: page2 ? v.cursors[system] : null };
+    case 'CatalogPage':
+      return { categoryId: v.categoryId };
+    case 'OrderDetail':
+      return { orderId: v.orderId };
+  }
+}
+
+/** The HTTP body for one request. */
+export function requestBody(system: System, op: Op, v: Variant, page2 = true): string {
+  const vars = variables(op, v, system, page2);
+  if (system === 'floor') return JSON.stringify({ op, variables: vars });
+  return JSON.stringify({ query: system === 'fortress' ? fortressDoc(op) : POSTGRAPHILE[op], variables: vars });
+}
+
+type Json = any; // response bodies of three different APIs
+
+const num = (x: unknown) => Number(x).toFixed(6);
+
+/** The rows an operation returned, in order, as comparable tuples. */
+export function canonical(system: System, op: Op, data: Json): unknown {
+  switch (op) {
+    case 'ViewerAccounts': {
+      const accounts: Json[] =
+        system === 'fortress' ? data.accounts.edges.map((e: Json) => e.node) : system === 'postgraphile' ? data.allAccounts.nodes : data;
+      return accounts.map((a) => {
+        const entries: Json[] =
+          system === 'fortress'
+            ? a.transactions.edges.map((e: Json) => e.node)
+            : system === 'postgraphile'
+              ? a.transactionsByTenantIdAndAccountId.nodes
+              : a.transactions;
+        return [a.rowId, num(a.balance), entries.map((t) => [t.rowId, num(t.amount)])];
+      });
+    }
+    case 'AccountStatement': {
+      const entries: Json[] =
+        system === 'fortress' ? data.transactions.edges.map((e: Json) => e.node) : system === 'postgraphile' ? data.accountStatement.nodes : data;
+      return entries.map((t) => [t.rowId, num(t.amount)]);
+    }
+    case 'CatalogPage': {
+      const products: Json[] =
+        system === 'fortress' ? data.products.edges.map((e: Json) => e.node) : system === 'postgraphile' ? data.allProducts.nodes : data;
+      return products.map((p) => {
+        const stock =
+          system === 'postgraphile'
+            ? p.inventoriesByTenantIdAndProductId.nodes.map((i: Json) => [i.locationByTenantIdAndLocationId.rowId, i.quantity - i.reserved])
+            : p.inventory.map((i: Json) => [i.location.rowId, i.available]);
+        return [p.rowId, num(p.price), stock];
+      });
+    }
+    case 'OrderDetail': {
+      const o = system === 'fortress' ? data.order : system === 'postgraphile' ? data.orderByRowId : data;
+      const items: Json[] = system === 'postgraphile' ? o.orderItemsByTenantIdAndOrderId.nodes : o.items;
+      const product = (i: Json) => (system === 'postgraphile' ? i.productByTenantIdAndProductId : i.product);
+      return [o.rowId, num(o.totalAmount), items.map((i) => [i.rowId, product(i).rowId, i.quantity])];
+    }
+  }
+}
+
+/** Where page 1 of Q2 ends, in each system's own cursor format. */
+export function endOfPage(system: System, data: Json): unknown {
+  if (system === 'fortress') return data.transactions.pageInfo.endCursor;
+  if (system === 'postgraphile') return data.accountStatement.pageInfo.endCursor;
+  const last = (data as Json[]).at(-1);
+  return last ? { occurredAt: last.occurredAt, rowId: last.rowId } : null;
+}
