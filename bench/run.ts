@@ -120,7 +120,10 @@ async function main() {
     const env = { ...process.env, JWT_SECRET: secret, DB_POOL_MAX: '10', AUTHENTICATOR_URL: db.authenticatorUrl };
     const procs: Record<System, () => ChildProcess> = {
       fortress: () =>
-        spawn(process.execPath, [...(args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []), '--import', 'tsx', 'src/server.ts'], {
+        // Exactly what `npm start` runs, in production mode. FORTRESS_NODE_FLAGS overrides the
+        // Node flags for experiments.
+        spawn(process.execPath, [...(args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []),
+          ...(process.env.FORTRESS_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean), '--import', 'tsx', 'src/server.ts'], {
           env: { ...env, NODE_ENV: 'production', PORT: String(PORTS.fortress), HOST: '127.0.0.1', DATABASE_URL: db.ownerUrl,
             AUTHENTICATOR_PASSWORD: db.authenticatorPassword, SEED_DEMO: 'false' },
           stdio: ['ignore', 'ignore', 'inherit'],
