@@ -1,5 +1,6 @@
-// The benchmark's own embedded cluster (kept in .fortress-bench/ so the
-// dataset is generated once), with pg_stat_statements preloaded.
+// The benchmark's own embedded cluster, one per dataset size (kept in
+// .fortress-bench/<size>/ so each dataset is generated once), with
+// pg_stat_statements preloaded.
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
@@ -7,9 +8,9 @@ import { bootstrapDatabase } from '../src/db/bootstrap.js';
 import { migrate } from '../src/db/migrate.js';
 import { authenticatorUrl } from '../src/config.js';
 
-export async function startBenchDatabase(port = 54330) {
+export async function startBenchDatabase(name: string, port = 54330) {
   const cluster = await startEmbeddedPostgres({
-    dir: path.resolve('.fortress-bench'),
+    dir: path.resolve('.fortress-bench', name),
     port,
     persistent: true,
     flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=top', '-c', 'shared_buffers=512MB'],

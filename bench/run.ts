@@ -79,7 +79,7 @@ async function post(system: System, body: string, token: string) {
 async function main() {
   const size = quick ? QUICK : FULL;
   log(`Fortress benchmark (${quick ? 'quick' : 'full'}): ${JSON.stringify(size)}`);
-  const db = await startBenchDatabase();
+  const db = await startBenchDatabase(quick ? 'quick' : 'full');
   const children: ChildProcess[] = [];
   const stopAll = async () => {
     await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))));
