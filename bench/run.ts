@@ -134,6 +134,8 @@ async function main() {
     };
     if (systems.includes('postgraphile')) await ensureNode22();
     for (const s of systems) {
+      const stale = await fetch(`http://127.0.0.1:${PORTS[s]}/`).then(() => true, () => false);
+      if (stale) throw new Error(`port ${PORTS[s]} is already in use (a leftover ${s} server?)`);
       const child = procs[s]();
       children.push(child);
       await waitFor(`http://127.0.0.1:${PORTS[s]}${PATHS[s]}`, child, s);
