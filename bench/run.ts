@@ -90,7 +90,7 @@ async function main() {
     log('dataset:');
     await seedDataset(db.ownerUrl, size);
     const secret = randomBytes(32).toString('base64url');
-    const tokens = createTokenService({ secret, issuer: 'fortress', audience: 'fortress-api', ttlSeconds: 3600 });
+    const tokens = await createTokenService({ secret, issuer: 'fortress', audience: 'fortress-api', ttlSeconds: 3600 });
 
     // Request variants: random members, each with an account, a category of their tenant and one of their orders.
     const owner = new pg.Client({ connectionString: db.ownerUrl });
@@ -108,7 +108,7 @@ async function main() {
       rows
         .filter((r) => r.order_id)
         .map(async (r) => ({
-          token: await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member' }),
+          token: (await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member' })).token,
           accountId: r.account_id,
           categoryId: r.category_id,
           orderId: r.order_id,

@@ -1,5 +1,5 @@
 // Wires config, database and Yoga together; shared by the server and the tests.
-import { loadEnv, type Env } from './config.js';
+import { loadEnv, tokenConfig, type Env } from './config.js';
 import { prepareDatabase, type PreparedDatabase } from './db/setup.js';
 import { createDatabase, type Database } from './db/client.js';
 import { assertSafeLoginRole } from './db/safety.js';
@@ -38,11 +38,7 @@ export async function startApp(
     await prepared.stop();
     throw e;
   }
-  const tokens = createTokenService({
-    secret: env.JWT_SECRET ?? prepared.jwtSecret!,
-    issuer: env.JWT_ISSUER,
-    audience: env.JWT_AUDIENCE,
-  });
+  const tokens = await createTokenService(tokenConfig(env, prepared.jwtSecret));
   let demo: DemoLogin[] = [];
   if (opts.demo) {
     await seedDemo(prepared.ownerUrl, opts.log);
@@ -53,6 +49,7 @@ export async function startApp(
   const yoga = buildYoga({
     database,
     tokens,
+    authPolicy: { refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS, maxAttempts: env.LOGIN_MAX_ATTEMPTS, lockMinutes: env.LOGIN_LOCK_MINUTES },
     development: env.NODE_ENV === 'development',
     graphiqlHeaders: member ? { Authorization: `Bearer ${member.token}` } : undefined,
   });

@@ -15,6 +15,16 @@ const envSchema = z.object({
   AUTHENTICATOR_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   AUTHENTICATOR_PASSWORD: z.string().min(16).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Key id of JWT_SECRET, put in the token header so keys can rotate. */
+  JWT_KID: z.string().min(1).default('hs-1'),
+  /** A private JWK (EC P-256 or Ed25519, with "kid"): sign with ES256/EdDSA instead of HS256. */
+  JWT_PRIVATE_JWK: z.string().optional(),
+  /** JSON array of JWKs (with "kid") that still verify tokens: previous keys during a rotation. */
+  JWT_VERIFY_KEYS: z.string().optional(),
+  ACCESS_TOKEN_TTL_SECONDS: intFrom(15 * 60),
+  REFRESH_TOKEN_TTL_DAYS: intFrom(30),
+  LOGIN_MAX_ATTEMPTS: intFrom(5),
+  LOGIN_LOCK_MINUTES: intFrom(15),
   JWT_ISSUER: z.string().min(1).default('fortress'),
   JWT_AUDIENCE: z.string().min(1).default('fortress-api'),
   DB_POOL_MAX: intFrom(10),
@@ -47,6 +57,19 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     );
   }
   return env;
+}
+
+/** Token service settings from the environment (the embedded cluster supplies a generated secret). */
+export function tokenConfig(env: Env, generatedSecret?: string) {
+  return {
+    secret: env.JWT_SECRET ?? generatedSecret!,
+    kid: env.JWT_KID,
+    privateJwk: env.JWT_PRIVATE_JWK,
+    verifyKeys: env.JWT_VERIFY_KEYS,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+  };
 }
 
 /** DATABASE_URL's host and database, logged in as fortress_authenticator. */

@@ -1,9 +1,16 @@
 import { unauthenticated } from './auth/tokens.js';
 import type { Viewer } from './auth/tokens.js';
 import type { Db } from './db/request.js';
+import type { AuthSettings } from './resolvers/auth.js';
 
 export interface Context {
+  /** Who is calling. Login and sign-up replace it once the user is known. */
   viewer: Viewer;
+  /** Client address and agent, recorded with sessions and login attempts. */
+  ip: string | null;
+  userAgent: string | null;
+  /** Token service and login policy, for the identity mutations. */
+  auth: AuthSettings;
   /** The request transaction; set by the request-transaction plugin before execution. */
   db: Db;
 }

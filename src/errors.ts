@@ -11,6 +11,7 @@ const SQLSTATE_CODES: Record<string, [code: string, message: string]> = {
   '23514': ['BAD_USER_INPUT', 'Violates a constraint'],
   '23502': ['BAD_USER_INPUT', 'A required value is missing'],
   '22P02': ['BAD_USER_INPUT', 'Malformed value'],
+  P0001: ['FORBIDDEN', 'Not allowed by a business rule'], // raised by our own SQL (e.g. the last-owner trigger)
 };
 
 const PRISMA_CODES: Record<string, [code: string, message: string]> = {
@@ -19,6 +20,21 @@ const PRISMA_CODES: Record<string, [code: string, message: string]> = {
   P2025: ['NOT_FOUND', 'Not found'],
   P2028: ['SERVICE_UNAVAILABLE', 'The database is busy, try again'],
 };
+
+/**
+ * An expected failure whose side effects must commit although the operation
+ * fails: a failed login is recorded and counted towards the lockout, a reused
+ * refresh token revokes its session. The request transaction commits when
+ * every error of the result is one of these.
+ */
+export class CommittedFailure extends GraphQLError {
+  readonly commit = true;
+  constructor(message: string, code: string) {
+    super(message, { extensions: { code } });
+  }
+}
+
+export const isCommittedFailure = (e: GraphQLError) => (e.originalError as { commit?: unknown } | undefined)?.commit === true;
 
 /** Invalid input the schema cannot express (lengths, formats): names the field. */
 export function badInput(message: string, field: string) {

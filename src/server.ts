@@ -20,11 +20,12 @@ server.listen(env.PORT, env.HOST, () => {
     console.log(`\nDemo users (password "${demo[0]!.password}"); GraphiQL is pre-authenticated as the first member.`);
     for (const d of demo) console.log(`  ${d.tenant.padEnd(7)} ${d.role.padEnd(7)} ${d.email}`);
     const member = demo.find((d) => d.role === 'member')!;
-    console.log(`\nA demo access token (15 min) for ${member.email}; print fresh ones with \`npm run token\`:\n  ${member.token}`);
+    console.log(`\nLog in (returns an access token and a refresh token):`);
     console.log(
-      `\nTry: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer <token>" \\\n` +
-        `       -d '{"query":"{ viewer { user { email } tenant { name } } accounts { edges { node { name balance } } } }"}'\n`,
+      `  curl -s ${url} -H 'content-type: application/json' \\\n` +
+        `    -d '{"query":"mutation { login(tenantSlug: \\"${member.tenant}\\", email: \\"${member.email}\\", password: \\"${member.password}\\") { accessToken refreshToken } }"}'`,
     );
+    console.log(`\nThen send "authorization: Bearer <accessToken>". A ready-made token for ${member.email} (15 min):\n  ${member.token}\n`);
   }
 });
 

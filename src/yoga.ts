@@ -9,11 +9,14 @@ import type { Database } from './db/client.js';
 import { withRequestTransaction, Rollback } from './db/request.js';
 import { pendingMigrations } from './db/migrate.js';
 import type { TokenService } from './auth/tokens.js';
-import { maskError } from './errors.js';
+import type { AuthSettings } from './resolvers/auth.js';
+import { isCommittedFailure, maskError } from './errors.js';
 
 export interface YogaOptions {
   database: Database;
   tokens: TokenService;
+  /** Login policy; defaults: 5 failures lock for 15 minutes, refresh tokens live 30 days. */
+  authPolicy?: Partial<Omit<AuthSettings, 'tokens'>>;
   /** Serve GraphiQL. */
   development?: boolean;
   /** Headers pre-filled in GraphiQL (a demo token in development). */
@@ -34,7 +37,9 @@ function useRequestTransaction(database: Database): Plugin<Context> {
         withRequestTransaction(database, (args.contextValue as Context).viewer, async (db) => {
           (args.contextValue as Context).db = db;
           const result = await executeFn(args);
-          if ('errors' in result && result.errors?.length) throw new Rollback(result);
+          // Roll back on any error, except when every error is a failure whose
+          // record must persist (a failed login, a reused refresh token).
+          if ('errors' in result && result.errors?.length && !result.errors.every(isCommittedFailure)) throw new Rollback(result);
           return result;
         }),
       );
@@ -63,7 +68,8 @@ function useErrorCodeForInvalidDocuments(): Plugin<Context> {
   };
 }
 
-export function buildYoga({ database, tokens, development = false, graphiqlHeaders, logging = true }: YogaOptions) {
+export function buildYoga({ database, tokens, authPolicy, development = false, graphiqlHeaders, logging = true }: YogaOptions) {
+  const auth: AuthSettings = { tokens, refreshTtlDays: 30, maxAttempts: 5, lockMinutes: 15, ...authPolicy };
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -75,9 +81,14 @@ export function buildYoga({ database, tokens, development = false, graphiqlHeade
     maskedErrors: { maskError },
     // Yoga's own empty-body check stays available for probes; /health below answers JSON.
     healthCheckEndpoint: '/healthz',
-    context: async ({ request }) => ({
-      viewer: await tokens.viewerFromAuthorization(request.headers.get('authorization')),
-    }) as Context,
+    context: async ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) =>
+      ({
+        viewer: await tokens.viewerFromAuthorization(request.headers.get('authorization')),
+        // The first X-Forwarded-For hop when behind a proxy, else the socket's peer.
+        ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req?.socket?.remoteAddress || null,
+        userAgent: request.headers.get('user-agent'),
+        auth,
+      }) as Context,
     plugins: [
       // Depth, cost, alias, directive and token limits; no field suggestions in production.
       EnvelopArmorPlugin({

@@ -3,7 +3,7 @@
 // random so test files running in parallel never share a tenant.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { tokens } from './helpers.js';
+import { signToken } from './helpers.js';
 
 export interface TenantFixture {
   tenantId: string;
@@ -99,6 +99,9 @@ export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string
     `insert into sessions (tenant_id, user_id, refresh_token_hash, expires_at) values ($1, $2, $3, now() + interval '30 days') returning id`,
     [tenantId, x, randomBytes(32).toString('hex')],
   );
+  await owner.query('insert into rotated_refresh_tokens (token_hash, tenant_id, session_id) values ($1, $2, $3)', [
+    randomBytes(32).toString('hex'), tenantId, sessionX,
+  ]);
   const loginX = await one(`insert into login_history (tenant_id, user_id, email, success) values ($1, $2, $3, true) returning id`, [
     tenantId, x, `x@${slug}.test`,
   ]);
@@ -111,10 +114,9 @@ export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string
   );
   const users = { admin, x, y };
   const roles = { admin: 'owner', x: 'member', y: 'member' } as const;
-  const signer = tokens();
   return {
     tenantId, slug, admin, x, y, invitee, accountX, accountY, corporateAccount, transactionX, transactionY, category, merchant, product,
     location, emptyLocation, inventory, cartX, cartItemX, orderX, orderItemX, receiptX, sessionX, loginX, auditLog, outboxEvent,
-    token: (who) => signer.sign({ userId: users[who], tenantId, role: roles[who] }),
+    token: (who) => signToken(users[who], tenantId, roles[who]),
   };
 }

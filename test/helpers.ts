@@ -11,8 +11,11 @@ export const ownerPool = () => new pg.Pool({ connectionString: inject('ownerUrl'
 export const authenticatorPool = () => new pg.Pool({ connectionString: inject('authenticatorUrl'), max: 4 });
 
 export const tokens = () => createTokenService({ secret: inject('jwtSecret'), issuer: 'fortress', audience: 'fortress-api' });
+/** An access token for (user, tenant, role), signed with the suite's key. */
+export const signToken = async (userId: string, tenantId: string, role: 'owner' | 'admin' | 'member', sessionId?: string) =>
+  (await (await tokens()).sign({ userId, tenantId, role, sessionId })).token;
 
-export function testApp(opts: { poolMax?: number; onQuery?: (sql: string) => void; txMaxWaitMs?: number } = {}) {
+export async function testApp(opts: { poolMax?: number; onQuery?: (sql: string) => void; txMaxWaitMs?: number } = {}) {
   const database = createDatabase({
     url: inject('authenticatorUrl'),
     poolMax: opts.poolMax ?? 4,
@@ -20,7 +23,7 @@ export function testApp(opts: { poolMax?: number; onQuery?: (sql: string) => voi
     txTimeoutMs: 15_000,
     onQuery: opts.onQuery,
   });
-  const yoga = buildYoga({ database, tokens: tokens(), logging: false });
+  const yoga = buildYoga({ database, tokens: await tokens(), logging: false });
   return { database, yoga, close: () => database.close() };
 }
 

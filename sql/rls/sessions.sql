@@ -1,5 +1,6 @@
--- sessions: a user sees and revokes only their own sessions. The refresh
--- token hash is never readable by app roles.
+-- sessions: a user opens (at login), sees and revokes only their own
+-- sessions. The refresh token hash is written but never readable by app
+-- roles; rotation goes through app.rotate_refresh_token().
 alter table sessions enable row level security;
 alter table sessions force row level security;
 
@@ -7,12 +8,15 @@ create policy owner_maintenance on sessions to fortress_owner using (true) with 
 
 create policy select_own on sessions for select to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+create policy insert_own on sessions for insert to fortress_user
+  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
 create policy update_own on sessions for update to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()))
   with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
 
 grant select (id, tenant_id, user_id, ip, user_agent, created_at, last_used_at, expires_at, revoked_at)
   on sessions to fortress_user;
+grant insert (tenant_id, user_id, refresh_token_hash, ip, user_agent, expires_at) on sessions to fortress_user;
 grant update (revoked_at) on sessions to fortress_user;
 
 comment on table sessions is 'Refresh-token sessions; only a hash of the refresh token is stored.';

@@ -1,6 +1,9 @@
 // Access tokens (JWT, jose). A verified token is the only source of identity:
 // its claims become the request transaction's role, tenant and user.
-import { SignJWT, jwtVerify, errors } from 'jose';
+// Keys carry a `kid`: one key signs, every configured key verifies, so keys
+// rotate without logging anybody out. HS256 by default; ES256 or EdDSA when a
+// private JWK is configured. Each key verifies only its own algorithm.
+import { SignJWT, jwtVerify, importJWK, errors, type JWK, type CryptoKey, type JWTHeaderParameters } from 'jose';
 import { GraphQLError } from 'graphql';
 
 export type TenantRoleClaim = 'owner' | 'admin' | 'member';
@@ -10,10 +13,16 @@ export type Viewer =
   | { kind: 'user'; userId: string; tenantId: string; role: TenantRoleClaim; sessionId?: string };
 
 export interface TokenConfig {
+  /** HS256 secret (≥ 32 characters). */
   secret: string;
+  kid?: string;
+  /** JSON of a private JWK with kid: signs instead of the secret. */
+  privateJwk?: string;
+  /** JSON array of JWKs that still verify (previous keys). */
+  verifyKeys?: string;
   issuer: string;
   audience: string;
-  /** Access token lifetime, seconds. */
+  /** Access token lifetime, seconds (default 15 minutes). */
   ttlSeconds?: number;
 }
 
@@ -24,19 +33,61 @@ export function unauthenticated(message = 'Invalid or expired access token') {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
-export function createTokenService(cfg: TokenConfig) {
-  const key = new TextEncoder().encode(cfg.secret);
+interface Key {
+  alg: 'HS256' | 'ES256' | 'EdDSA';
+  key: CryptoKey | Uint8Array;
+}
+
+function algOf(jwk: JWK): Key['alg'] {
+  if (jwk.kty === 'oct') return 'HS256';
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
+  throw new Error(`Unsupported JWK (kty ${jwk.kty}, crv ${jwk.crv}): use oct, EC P-256 or OKP Ed25519`);
+}
+
+async function importKey(jwk: JWK): Promise<[string, Key]> {
+  if (!jwk.kid) throw new Error('Every JWT key needs a "kid"');
+  const alg = algOf(jwk);
+  return [jwk.kid, { alg, key: (await importJWK(jwk, alg)) as CryptoKey | Uint8Array }];
+}
+
+export async function createTokenService(cfg: TokenConfig) {
+  const keys = new Map<string, Key>();
+  const secretKid = cfg.kid ?? 'hs-1';
+  keys.set(secretKid, { alg: 'HS256', key: new TextEncoder().encode(cfg.secret) });
+  for (const jwk of cfg.verifyKeys ? (JSON.parse(cfg.verifyKeys) as JWK[]) : []) {
+    const [kid, key] = await importKey({ ...jwk, d: undefined } as JWK);
+    keys.set(kid, key);
+  }
+  let signing: { kid: string } & Key = { kid: secretKid, ...keys.get(secretKid)! };
+  if (cfg.privateJwk) {
+    const jwk = JSON.parse(cfg.privateJwk) as JWK;
+    const [kid, priv] = await importKey(jwk);
+    const { d: _private, ...publicJwk } = jwk;
+    keys.set(kid, (await importKey(publicJwk as JWK))[1]);
+    signing = { kid, ...priv };
+  }
+  const ttl = cfg.ttlSeconds ?? 15 * 60;
 
   async function sign(viewer: { userId: string; tenantId: string; role: TenantRoleClaim; sessionId?: string }) {
-    return new SignJWT({ tid: viewer.tenantId, role: viewer.role, ...(viewer.sessionId ? { sid: viewer.sessionId } : {}) })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    const token = await new SignJWT({ tid: viewer.tenantId, role: viewer.role, ...(viewer.sessionId ? { sid: viewer.sessionId } : {}) })
+      .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'JWT' })
       .setSubject(viewer.userId)
       .setIssuer(cfg.issuer)
       .setAudience(cfg.audience)
       .setIssuedAt()
-      .setExpirationTime(`${cfg.ttlSeconds ?? 15 * 60}s`)
-      .sign(key);
+      .setExpirationTime(`${ttl}s`)
+      .sign(signing.key);
+    return { token, expiresAt: new Date(Date.now() + ttl * 1000) };
   }
+
+  // The key comes from the header's kid, and must match the header's alg:
+  // no `alg: none`, no HS256 token "signed" with a public key.
+  const resolveKey = (header: JWTHeaderParameters) => {
+    const key = keys.get(header.kid ?? secretKid);
+    if (!key || key.alg !== header.alg) throw unauthenticated();
+    return key.key;
+  };
 
   /** Authorization header -> viewer. No header: anonymous. A bad token is an error, never anonymous. */
   async function viewerFromAuthorization(header: string | null): Promise<Viewer> {
@@ -44,10 +95,10 @@ export function createTokenService(cfg: TokenConfig) {
     const match = /^Bearer (\S+)$/i.exec(header.trim());
     if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
     try {
-      const { payload } = await jwtVerify(match[1]!, key, {
+      const { payload } = await jwtVerify(match[1]!, resolveKey, {
         issuer: cfg.issuer,
         audience: cfg.audience,
-        algorithms: ['HS256'],
+        algorithms: ['HS256', 'ES256', 'EdDSA'],
         requiredClaims: ['sub', 'tid', 'exp', 'iat'],
       });
       const { sub, tid, role, sid } = payload as { sub: string; tid: unknown; role: unknown; sid?: unknown };
@@ -55,10 +106,11 @@ export function createTokenService(cfg: TokenConfig) {
       if (!UUID.test(sub) || typeof tid !== 'string' || !UUID.test(tid) || typeof role !== 'string' || !ROLES.has(role)) {
         throw unauthenticated('Access token has malformed claims');
       }
-      return { kind: 'user', userId: sub, tenantId: tid, role: role as TenantRoleClaim, ...(typeof sid === 'string' ? { sessionId: sid } : {}) };
+      const sessionId = typeof sid === 'string' && UUID.test(sid) ? sid : undefined;
+      return { kind: 'user', userId: sub, tenantId: tid, role: role as TenantRoleClaim, ...(sessionId ? { sessionId } : {}) };
     } catch (e) {
       if (e instanceof GraphQLError) throw e;
-      if (e instanceof errors.JOSEError) throw unauthenticated();
+      if (e instanceof errors.JOSEError || e instanceof TypeError) throw unauthenticated();
       throw e;
     }
   }
@@ -66,4 +118,4 @@ export function createTokenService(cfg: TokenConfig) {
   return { sign, viewerFromAuthorization };
 }
 
-export type TokenService = ReturnType<typeof createTokenService>;
+export type TokenService = Awaited<ReturnType<typeof createTokenService>>;

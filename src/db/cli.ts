@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { loadEnv, ConfigError } from '../config.js';
+import { loadEnv, ConfigError, tokenConfig } from '../config.js';
 import { prepareDatabase } from './setup.js';
 import { buildRlsSql, MIGRATIONS_DIR, RLS_MIGRATION } from './migrate.js';
 import { seedDemo } from './seed.js';
@@ -35,7 +35,7 @@ try {
       try {
         if (command === 'seed') log((await seedDemo(db.ownerUrl, log)) ? 'seeded' : 'demo data already present');
         if (command === 'token') {
-          const tokens = createTokenService({ secret: env.JWT_SECRET ?? db.jwtSecret!, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE });
+          const tokens = await createTokenService(tokenConfig(env, db.jwtSecret));
           for (const d of await demoLogins(db.ownerUrl, tokens)) log(`${d.tenant}\t${d.role}\t${d.email}\n  ${d.token}`);
         }
         if (command === 'migrate') log('migrations up to date');

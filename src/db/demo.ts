@@ -29,7 +29,7 @@ export async function demoLogins(ownerUrl: string, tokens: TokenService): Promis
         email: r.email,
         password: DEMO_PASSWORD,
         role: r.role,
-        token: await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: r.role }),
+        token: (await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: r.role })).token,
       })),
     );
   } finally {

@@ -18,14 +18,22 @@ export class Rollback<T> {
   constructor(readonly result: T) {}
 }
 
-export async function withRequestTransaction<T>(database: Database, viewer: Viewer, fn: (db: Db) => Promise<T>): Promise<T> {
+/**
+ * Sets the role and settings for `viewer`, transaction-local. Runs first in
+ * every request; login and sign-up run it again once they know the user.
+ */
+export async function applyIdentity(db: Db, viewer: Viewer) {
   const tenantId = viewer.kind === 'user' ? viewer.tenantId : '';
   const userId = viewer.kind === 'user' ? viewer.userId : '';
+  await db.$executeRaw`select set_config('role', ${PG_ROLE[viewer.kind]}, true),
+    set_config('app.current_tenant_id', ${tenantId}, true),
+    set_config('app.current_user_id', ${userId}, true)`;
+}
+
+export async function withRequestTransaction<T>(database: Database, viewer: Viewer, fn: (db: Db) => Promise<T>): Promise<T> {
   try {
     return await database.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`select set_config('role', ${PG_ROLE[viewer.kind]}, true),
-        set_config('app.current_tenant_id', ${tenantId}, true),
-        set_config('app.current_user_id', ${userId}, true)`;
+      await applyIdentity(tx, viewer);
       return fn(tx);
     }, database.txOptions);
   } catch (e) {

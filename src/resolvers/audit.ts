@@ -5,15 +5,23 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/request.js';
 import type { UserViewer } from '../context.js';
 
-export async function recordChange(
-  db: Db,
-  viewer: UserViewer,
-  change: { entity: string; entityId: string; action: string; diff: Prisma.InputJsonValue; eventType: string },
-) {
-  await db.auditLog.createMany({
-    data: [{ tenantId: viewer.tenantId, userId: viewer.userId, entity: change.entity, entityId: change.entityId, action: change.action, diff: change.diff }],
-  });
+interface AuditEntry {
+  entity: string;
+  entityId: string | null;
+  action: string;
+  diff: Prisma.InputJsonValue;
+}
+
+/** One audit_logs row, the viewer as the actor. */
+export async function recordAudit(db: Db, viewer: UserViewer, entry: AuditEntry) {
+  await db.auditLog.createMany({ data: [{ tenantId: viewer.tenantId, userId: viewer.userId, ...entry }] });
+}
+
+/** An audit entry plus the outbox event announcing the change. */
+export async function recordChange(db: Db, viewer: UserViewer, change: AuditEntry & { entityId: string; eventType: string }) {
+  const { eventType, ...entry } = change;
+  await recordAudit(db, viewer, entry);
   await db.eventOutbox.createMany({
-    data: [{ tenantId: viewer.tenantId, aggregate: change.entity, aggregateId: change.entityId, eventType: change.eventType, payload: change.diff }],
+    data: [{ tenantId: viewer.tenantId, aggregate: change.entity, aggregateId: change.entityId, eventType, payload: change.diff }],
   });
 }

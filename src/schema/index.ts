@@ -22,5 +22,6 @@ import './orderItem.js';
 import './auditLog.js';
 import './event.js';
 import './viewer.js';
+import './auth.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

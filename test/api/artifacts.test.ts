@@ -22,7 +22,7 @@ describe('generated files are up to date', () => {
 
 describe('GET /health and /ready', () => {
   it('answer JSON: process up, database reachable with every migration applied', async () => {
-    const app = testApp();
+    const app = await testApp();
     try {
       const health = await app.yoga.fetch('http://fortress.test/health');
       expect(health.status).toBe(200);

@@ -4,17 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { SignJWT } from 'jose';
 import { inject } from 'vitest';
-import { errorCodes, globalId, gql, ownerPool, testApp, tokens } from '../helpers.js';
+import { errorCodes, globalId, gql, ownerPool, signToken, testApp } from '../helpers.js';
 import { createTenant, type TenantFixture } from '../fixtures.js';
 
-let app: ReturnType<typeof testApp>;
+let app: Awaited<ReturnType<typeof testApp>>;
 let owner: pg.Pool;
 let a: TenantFixture;
 let b: TenantFixture;
 const tok: Record<string, string> = {};
 
 beforeAll(async () => {
-  app = testApp();
+  app = await testApp();
   owner = ownerPool();
   a = await createTenant(owner, 'api-a');
   b = await createTenant(owner, 'api-b');
@@ -99,7 +99,7 @@ describe('without a valid identity', () => {
   });
 
   it('a token for a tenant that does not exist sees nothing', async () => {
-    const token = await tokens().sign({ userId: a.x, tenantId: '00000000-0000-4000-8000-000000000000', role: 'owner' });
+    const token = await signToken(a.x, '00000000-0000-4000-8000-000000000000', 'owner');
     const r = await gql(app.yoga, `{ viewer { user { rowId } tenant { rowId } } accounts { edges { node { rowId } } } products { edges { node { rowId } } } }`, { token });
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ viewer: { user: null, tenant: null }, accounts: { edges: [] }, products: { edges: [] } });

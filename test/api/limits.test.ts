@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, testApp } from '../helpers.js';
 
-let app: ReturnType<typeof testApp>;
+let app: Awaited<ReturnType<typeof testApp>>;
 const sent: string[] = [];
-beforeAll(() => {
-  app = testApp({ onQuery: (s) => sent.push(s) });
+beforeAll(async () => {
+  app = await testApp({ onQuery: (s) => sent.push(s) });
 });
 afterAll(() => app.close());
 

@@ -8,12 +8,12 @@ import { createTenant, type TenantFixture } from '../fixtures.js';
 let owner: pg.Pool;
 let a: TenantFixture;
 let sql: string[] = [];
-let app: ReturnType<typeof testApp>;
+let app: Awaited<ReturnType<typeof testApp>>;
 
 beforeAll(async () => {
   owner = ownerPool();
   a = await createTenant(owner, 'loading');
-  app = testApp({ onQuery: (s) => sql.push(s) });
+  app = await testApp({ onQuery: (s) => sql.push(s) });
 });
 afterAll(async () => {
   await app.close();

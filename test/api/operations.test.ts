@@ -8,14 +8,14 @@ import { gql, ownerPool, testApp } from '../helpers.js';
 import { createTenant, type TenantFixture } from '../fixtures.js';
 
 let owner: pg.Pool;
-let app: ReturnType<typeof testApp>;
+let app: Awaited<ReturnType<typeof testApp>>;
 let a: TenantFixture;
 let b: TenantFixture;
 let manifest: Record<string, string>;
 
 beforeAll(async () => {
   owner = ownerPool();
-  app = testApp();
+  app = await testApp();
   a = await createTenant(owner, 'ops-a');
   b = await createTenant(owner, 'ops-b');
   manifest = JSON.parse(await readFile(new URL('../../src/generated/graphql/persisted-documents.json', import.meta.url), 'utf8'));

@@ -18,7 +18,7 @@ afterAll(() => owner.end());
 
 describe('settings never leak between requests', () => {
   it("with a pool of one connection, the request after tenant A's sees nothing of A", async () => {
-    const app = testApp({ poolMax: 1 });
+    const app = await testApp({ poolMax: 1 });
     try {
       const q = `{ accounts { edges { node { rowId } } } }`;
       const first = await gql(app.yoga, q, { token: await a.token('admin') });
@@ -48,7 +48,7 @@ describe('an error inside an operation rolls back everything it wrote', () => {
   const OPEN = `openAccount(input: { name: $name, type: wallet, currency: "BRL" }) { rowId name }`;
 
   it('control: openAccount alone commits the account, its audit entry and its outbox event', async () => {
-    const app = testApp();
+    const app = await testApp();
     try {
       const r = await gql(app.yoga, `mutation ($name: String!) { ${OPEN} }`, { token: await a.token('x'), variables: { name: 'committed' } });
       expect(r.errors).toBeUndefined();
@@ -63,7 +63,7 @@ describe('an error inside an operation rolls back everything it wrote', () => {
 
   it('when a later field fails (FORBIDDEN), the account written by an earlier field is rolled back', async () => {
     const sent: string[] = [];
-    const app = testApp({ onQuery: (s) => sent.push(s) });
+    const app = await testApp({ onQuery: (s) => sent.push(s) });
     try {
       const r = await gql(
         app.yoga,
@@ -83,7 +83,7 @@ describe('an error inside an operation rolls back everything it wrote', () => {
   });
 
   it('bad input gets a stable code, no stack trace, and writes nothing', async () => {
-    const app = testApp();
+    const app = await testApp();
     try {
       const r = await gql(app.yoga, `mutation ($name: String!) { ${OPEN} }`, { token: await a.token('x'), variables: { name: '   ' } });
       expect(errorCodes(r)).toEqual(['BAD_USER_INPUT']);
@@ -103,7 +103,7 @@ describe('an error inside an operation rolls back everything it wrote', () => {
 
 describe('concurrency', () => {
   it('64 concurrent requests on a 10-connection pool all succeed (they queue, not fail)', async () => {
-    const app = testApp({ poolMax: 10 });
+    const app = await testApp({ poolMax: 10 });
     try {
       const tokens = [await a.token('y'), await b.token('x')];
       const results = await Promise.all(

@@ -5,7 +5,13 @@ import { asUser, describeTenantIsolation, useTenants } from './isolation.js';
 const ctx = useTenants('sessions');
 
 describeTenantIsolation(
-  { table: 'sessions', row: (fx) => fx.sessionX, reader: 'x', update: 'revoked_at = now()' },
+  {
+    table: 'sessions',
+    row: (fx) => fx.sessionX,
+    reader: 'x',
+    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.admin, refresh_token_hash: `probe-${fx.slug}`, expires_at: '2099-01-01' }),
+    update: 'revoked_at = now()',
+  },
   ctx,
 );
 
@@ -19,6 +25,13 @@ describe('sessions: own sessions only', () => {
       expect(await count(c, 'select count(*) as n from sessions')).toBe(1);
       expect((await c.query('update sessions set revoked_at = now() where id = $1', [a.sessionX])).rowCount).toBe(1);
     });
+  });
+
+  it('a user cannot open a session for someone else', async () => {
+    const { app, a } = ctx;
+    await asUser(app, a, 'x', (c) =>
+      expectSqlError(c, `insert into sessions (tenant_id, user_id, refresh_token_hash, expires_at) values ($1, $2, 'h', now())`, [a.tenantId, a.y], '42501'),
+    );
   });
 
   it('refresh token hashes are not readable by app roles', async () => {

@@ -77,6 +77,17 @@ create table sessions (
 create unique index ux_sessions_refresh_token_hash on sessions (refresh_token_hash);
 create index ix_sessions_tenant_user on sessions (tenant_id, user_id);
 
+-- Refresh tokens already rotated out of their session. Presenting one again
+-- means it was copied (stolen or replayed): the session is revoked.
+create table rotated_refresh_tokens (
+  token_hash text primary key,
+  tenant_id uuid not null,
+  session_id uuid not null,
+  rotated_at timestamptz not null default now(),
+  foreign key (tenant_id, session_id) references sessions (tenant_id, id) on delete cascade
+);
+create index ix_rotated_refresh_tokens_tenant_session on rotated_refresh_tokens (tenant_id, session_id);
+
 create table login_history (
   id uuid primary key default gen_random_uuid(),
   tenant_id uuid not null references tenants (id) on delete cascade,

@@ -1,0 +1,153 @@
+-- Authentication happens before the caller has a tenant: the anonymous role
+-- can read no table, so sign-up, login and refresh go through these security
+-- definer functions, the only way in. Each does one narrow thing and returns
+-- only what the server needs; search_path is pinned. They run as
+-- fortress_owner (through its owner_maintenance policies), never as a
+-- superuser or BYPASSRLS role. Password hashing and verification stay in the
+-- server (argon2id): the database only stores and returns hashes.
+
+-- What login needs for (tenant slug, email): the user's id and hash, whether
+-- they may sign in, and their role. A known tenant with an unknown email still
+-- returns a row (user_id null) so the attempt can be recorded in that tenant.
+create or replace function app.login_lookup(p_tenant_slug text, p_email text)
+  returns table (tenant_id uuid, user_id uuid, password_hash text, is_active boolean, locked_until timestamptz, role tenant_role)
+  language sql stable security definer
+  set search_path = pg_catalog, public
+  as $$
+    select t.id, u.id, u.password_hash, u.is_active, u.locked_until, m.role
+      from tenants t
+      left join users u on u.tenant_id = t.id and lower(u.email) = lower(p_email)
+      left join tenant_memberships m on m.tenant_id = t.id and m.user_id = u.id
+     where t.slug = lower(p_tenant_slug)
+  $$;
+
+-- A failed attempt: recorded in login_history and counted towards the lockout
+-- (p_max_attempts consecutive failures lock the user for p_lock). An expired
+-- lock starts the count again. Returns the user's locked_until afterwards.
+create or replace function app.record_login_failure(
+  p_tenant_slug text, p_email text, p_ip text, p_user_agent text, p_reason text, p_max_attempts integer, p_lock interval)
+  returns timestamptz
+  language plpgsql volatile security definer
+  set search_path = pg_catalog, public
+  as $$
+  declare
+    v_tenant uuid;
+    v_user uuid;
+    v_locked timestamptz;
+  begin
+    select t.id, u.id into v_tenant, v_user
+      from tenants t left join users u on u.tenant_id = t.id and lower(u.email) = lower(p_email)
+     where t.slug = lower(p_tenant_slug);
+    if v_tenant is null then
+      return null; -- no tenant to record the attempt in
+    end if;
+    insert into login_history (tenant_id, user_id, email, ip, user_agent, success, reason)
+    values (v_tenant, v_user, lower(p_email), p_ip, p_user_agent, false, p_reason);
+    if v_user is null or p_reason = 'locked' then
+      return (select locked_until from users where id = v_user);
+    end if;
+    update users set
+        login_attempts = case when locked_until is not null and locked_until <= now() then 1 else login_attempts + 1 end,
+        locked_until = case
+          when (case when locked_until is not null and locked_until <= now() then 1 else login_attempts + 1 end) >= p_max_attempts
+            then now() + p_lock
+          when locked_until <= now() then null
+          else locked_until end
+      where id = v_user
+      returning locked_until into v_locked;
+    return v_locked;
+  end
+  $$;
+
+-- A successful login of the current user (the request has already become
+-- that user): reset the lockout counter, stamp last_login_at, record history,
+-- and store a rehashed password when the server upgraded its parameters.
+create or replace function app.record_login_success(p_ip text, p_user_agent text, p_new_password_hash text)
+  returns void
+  language sql volatile security definer
+  set search_path = pg_catalog, public
+  as $$
+    update users set login_attempts = 0, locked_until = null, last_login_at = now(),
+                     password_hash = coalesce(p_new_password_hash, password_hash)
+     where id = app.current_user_id() and tenant_id = app.current_tenant_id();
+    insert into login_history (tenant_id, user_id, email, ip, user_agent, success)
+    select tenant_id, id, email, p_ip, p_user_agent, true from users
+     where id = app.current_user_id() and tenant_id = app.current_tenant_id();
+  $$;
+
+-- Sign-up: a new tenant and its owner. Returns their ids.
+create or replace function app.sign_up(p_tenant_slug text, p_tenant_name text, p_email text, p_password_hash text)
+  returns table (tenant_id uuid, user_id uuid)
+  language plpgsql volatile security definer
+  set search_path = pg_catalog, public
+  as $$
+  declare
+    v_tenant uuid;
+    v_user uuid;
+  begin
+    insert into tenants (slug, name) values (lower(p_tenant_slug), p_tenant_name) returning id into v_tenant;
+    insert into users (tenant_id, email, password_hash) values (v_tenant, p_email, p_password_hash) returning id into v_user;
+    insert into tenant_memberships (tenant_id, user_id, role) values (v_tenant, v_user, 'owner');
+    return query select v_tenant, v_user;
+  end
+  $$;
+
+-- Refresh-token rotation with reuse detection. The session row is locked, so
+-- of two concurrent refreshes with one token at most one succeeds; the other
+-- then finds the token already rotated, which revokes the session.
+-- status: ok | invalid | revoked | expired | reused
+create or replace function app.rotate_refresh_token(p_old_hash text, p_new_hash text)
+  returns table (status text, session_id uuid, tenant_id uuid, user_id uuid, role tenant_role)
+  language plpgsql volatile security definer
+  set search_path = pg_catalog, public
+  as $$
+  declare
+    s sessions%rowtype;
+    v_session uuid;
+  begin
+    select * into s from sessions where refresh_token_hash = p_old_hash for update;
+    if found then
+      if s.revoked_at is not null then
+        return query select 'revoked', s.id, s.tenant_id, s.user_id, null::tenant_role;
+      elsif s.expires_at <= now() then
+        return query select 'expired', s.id, s.tenant_id, s.user_id, null::tenant_role;
+      elsif not exists (select 1 from users u where u.id = s.user_id and u.is_active) then
+        return query select 'revoked', s.id, s.tenant_id, s.user_id, null::tenant_role;
+      else
+        insert into rotated_refresh_tokens (token_hash, tenant_id, session_id) values (p_old_hash, s.tenant_id, s.id);
+        update sessions set refresh_token_hash = p_new_hash, last_used_at = now() where id = s.id;
+        return query select 'ok', s.id, s.tenant_id, s.user_id, m.role
+          from tenant_memberships m where m.tenant_id = s.tenant_id and m.user_id = s.user_id;
+      end if;
+      return;
+    end if;
+    select r.session_id into v_session from rotated_refresh_tokens r where r.token_hash = p_old_hash;
+    if found then
+      update sessions set revoked_at = coalesce(revoked_at, now()) where id = v_session;
+      return query select 'reused', v_session, null::uuid, null::uuid, null::tenant_role;
+    else
+      return query select 'invalid', null::uuid, null::uuid, null::uuid, null::tenant_role;
+    end if;
+  end
+  $$;
+
+-- The current user's own password hash (to verify changePassword), and
+-- setting it. Nothing else can read or write password_hash.
+create or replace function app.current_password_hash() returns text
+  language sql stable security definer
+  set search_path = pg_catalog, public
+  as $$ select password_hash from users where id = app.current_user_id() and tenant_id = app.current_tenant_id() $$;
+
+create or replace function app.set_current_password_hash(p_hash text) returns void
+  language sql volatile security definer
+  set search_path = pg_catalog, public
+  as $$ update users set password_hash = p_hash, updated_at = now()
+         where id = app.current_user_id() and tenant_id = app.current_tenant_id() $$;
+
+revoke all on function app.login_lookup(text, text), app.record_login_failure(text, text, text, text, text, integer, interval),
+  app.record_login_success(text, text, text), app.sign_up(text, text, text, text), app.rotate_refresh_token(text, text),
+  app.current_password_hash(), app.set_current_password_hash(text) from public;
+grant execute on function app.login_lookup(text, text), app.record_login_failure(text, text, text, text, text, integer, interval),
+  app.sign_up(text, text, text, text), app.rotate_refresh_token(text, text) to fortress_anonymous, fortress_user;
+grant execute on function app.record_login_success(text, text, text), app.current_password_hash(),
+  app.set_current_password_hash(text) to fortress_user;

@@ -1,0 +1,97 @@
+// Identity mutations and their payload. The flows live in src/resolvers/auth.ts.
+import { builder } from './builder.js';
+import { requireUser } from '../context.js';
+import { TenantRoleEnum } from './membership.js';
+import {
+  changePassword, createUser, login, refreshSession, revokeSessions, signUp, updateMemberRole, type AuthResult,
+} from '../resolvers/auth.js';
+
+const AuthPayload = builder.objectRef<AuthResult>('AuthPayload').implement({
+  description: 'A new access token (JWT, short-lived) and refresh token (opaque, rotated on every use).',
+  fields: (t) => ({
+    accessToken: t.exposeString('accessToken'),
+    accessTokenExpiresAt: t.expose('accessTokenExpiresAt', { type: 'DateTime' }),
+    refreshToken: t.exposeString('refreshToken'),
+    refreshTokenExpiresAt: t.expose('refreshTokenExpiresAt', { type: 'DateTime' }),
+    user: t.prismaField({
+      type: 'User',
+      resolve: (query, r, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: r.userId } }),
+    }),
+    tenant: t.prismaField({
+      type: 'Tenant',
+      resolve: (query, r, _args, ctx) => ctx.db.tenant.findUniqueOrThrow({ ...query, where: { id: r.tenantId } }),
+    }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  signUp: t.field({
+    type: AuthPayload,
+    description: 'Creates a tenant and its owner, and signs the owner in.',
+    args: {
+      tenantName: t.arg.string({ required: true }),
+      tenantSlug: t.arg.string({ required: false, description: 'Defaults to the name, slugified.' }),
+      email: t.arg({ type: 'EmailAddress', required: true }),
+      password: t.arg.string({ required: true }),
+    },
+    resolve: (_root, args, ctx) => signUp(ctx, ctx.auth, args),
+  }),
+  login: t.field({
+    type: AuthPayload,
+    description: 'INVALID_CREDENTIALS for any wrong tenant/email/password; ACCOUNT_LOCKED after repeated failures.',
+    args: {
+      tenantSlug: t.arg.string({ required: true }),
+      email: t.arg.string({ required: true }),
+      password: t.arg.string({ required: true }),
+    },
+    resolve: (_root, args, ctx) => login(ctx, ctx.auth, args),
+  }),
+  refreshSession: t.field({
+    type: AuthPayload,
+    description: 'Rotates the refresh token. Presenting an already-rotated token revokes the session (SESSION_REVOKED).',
+    args: { refreshToken: t.arg.string({ required: true }) },
+    resolve: (_root, { refreshToken }, ctx) => refreshSession(ctx, ctx.auth, refreshToken),
+  }),
+  logout: t.int({
+    description: 'Revokes the session of this access token. Returns the number of sessions revoked.',
+    resolve: (_root, _args, ctx) => revokeSessions(ctx.db, requireUser(ctx), 'current'),
+  }),
+  logoutAll: t.int({
+    description: "Revokes all of the viewer's sessions.",
+    resolve: (_root, _args, ctx) => revokeSessions(ctx.db, requireUser(ctx), 'all'),
+  }),
+  revokeSession: t.int({
+    args: { id: t.arg({ type: 'UUID', required: true }) },
+    description: "Revokes one of the viewer's sessions (0 when it is not theirs or already revoked).",
+    resolve: (_root, { id }, ctx) => revokeSessions(ctx.db, requireUser(ctx), { id }),
+  }),
+  changePassword: t.boolean({
+    description: 'Also ends every other session of the viewer.',
+    args: { currentPassword: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => changePassword(ctx.db, requireUser(ctx), args),
+  }),
+  createUser: t.prismaField({
+    type: 'User',
+    description: 'Owners/admins add a user with a password to their tenant; only owners create owners.',
+    args: {
+      email: t.arg({ type: 'EmailAddress', required: true }),
+      displayName: t.arg.string({ required: false }),
+      role: t.arg({ type: TenantRoleEnum, required: true }),
+      password: t.arg.string({ required: true }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const { id } = await createUser(ctx.db, requireUser(ctx), args);
+      return ctx.db.user.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  updateMemberRole: t.prismaField({
+    type: 'TenantMembership',
+    description: 'Owners/admins change roles; only owners grant or revoke owner; the last owner stays.',
+    args: { userId: t.arg({ type: 'UUID', required: true }), role: t.arg({ type: TenantRoleEnum, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const viewer = requireUser(ctx);
+      await updateMemberRole(ctx.db, viewer, args);
+      return ctx.db.tenantMembership.findUniqueOrThrow({ ...query, where: { tenantId_userId: { tenantId: viewer.tenantId, userId: args.userId } } });
+    },
+  }),
+}));

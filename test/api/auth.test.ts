@@ -1,0 +1,261 @@
+// Identity flows through GraphQL: sign-up, login, rotation with reuse
+// detection, lockout, sessions, password changes and roles.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import argon2 from 'argon2';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { count, errorCodes, gql, ownerPool, testApp, type GqlResult } from '../helpers.js';
+import { createTenant, type TenantFixture } from '../fixtures.js';
+import { hashPassword } from '../../src/auth/passwords.js';
+
+let owner: pg.Pool;
+let app: Awaited<ReturnType<typeof testApp>>;
+let a: TenantFixture;
+let b: TenantFixture;
+const PASSWORD = 'a-long-and-unusual-passphrase';
+
+const LOGIN = `mutation ($slug: String!, $email: String!, $password: String!) {
+  login(tenantSlug: $slug, email: $email, password: $password) { accessToken refreshToken user { rowId email } tenant { slug } } }`;
+const REFRESH = `mutation ($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
+
+const headers = { 'x-forwarded-for': '203.0.113.7', 'user-agent': 'vitest' };
+async function call(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GqlResult> {
+  const res = await app.yoga.fetch('http://fortress.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, ...((await res.json()) as object) };
+}
+const login = (fx: TenantFixture, who: 'admin' | 'x' | 'y', password = PASSWORD) =>
+  call(LOGIN, { slug: fx.slug, email: `${who}@${fx.slug}.test`, password });
+
+beforeAll(async () => {
+  owner = ownerPool();
+  app = await testApp();
+  a = await createTenant(owner, 'auth-a');
+  b = await createTenant(owner, 'auth-b');
+  const hash = await hashPassword(PASSWORD);
+  await owner.query('update users set password_hash = $1 where tenant_id = any($2)', [hash, [a.tenantId, b.tenantId]]);
+});
+afterAll(async () => {
+  await app.close();
+  await owner.end();
+});
+
+describe('signUp', () => {
+  it('creates a tenant and its owner, signs them in, and audits it', async () => {
+    const r = await call(
+      `mutation { signUp(tenantName: "Zeta Grocers", email: "founder@zeta.test", password: "${PASSWORD}") {
+        accessToken refreshToken user { email role } tenant { slug name } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.signUp.tenant).toEqual({ slug: 'zeta-grocers', name: 'Zeta Grocers' });
+    expect(r.data!.signUp.user).toEqual({ email: 'founder@zeta.test', role: 'owner' });
+    const me = await call(`{ viewer { role tenant { slug } } }`, {}, r.data!.signUp.accessToken);
+    expect(me.data!.viewer).toEqual({ role: 'owner', tenant: { slug: 'zeta-grocers' } });
+    expect(await count(owner, `select count(*) as n from audit_logs l join tenants t on t.id = l.tenant_id where t.slug = 'zeta-grocers' and l.action = 'sign_up'`)).toBe(1);
+    const again = await call(`mutation { signUp(tenantName: "Zeta Grocers", email: "x@zeta.test", password: "${PASSWORD}") { accessToken } }`);
+    expect(errorCodes(again)).toEqual(['CONFLICT']);
+  });
+
+  it('rejects weak passwords with WEAK_PASSWORD and creates nothing', async () => {
+    for (const [password, email] of [['short-pass', 'w1@weak.test'], ['w2@weak.test', 'w2@weak.test'], ['password1234', 'w3@weak.test']]) {
+      const r = await call(`mutation ($p: String!, $e: EmailAddress!) { signUp(tenantName: "Weak Co", email: $e, password: $p) { accessToken } }`, {
+        p: password,
+        e: email,
+      });
+      expect(errorCodes(r), password).toEqual(['WEAK_PASSWORD']);
+    }
+    expect(await count(owner, `select count(*) as n from tenants where slug = 'weak-co'`)).toBe(0);
+  });
+});
+
+describe('login', () => {
+  it('returns a JWT with the documented claims and a kid, and records the session, history and audit', async () => {
+    const r = await login(a, 'x');
+    expect(r.errors).toBeUndefined();
+    const { accessToken, refreshToken } = r.data!.login;
+    const claims = decodeJwt(accessToken);
+    expect(claims).toMatchObject({ sub: a.x, tid: a.tenantId, role: 'member', iss: 'fortress', aud: 'fortress-api' });
+    expect(claims.exp! - claims.iat!).toBe(15 * 60);
+    expect(typeof claims.sid).toBe('string');
+    expect(decodeProtectedHeader(accessToken)).toMatchObject({ alg: 'HS256', kid: 'hs-1' });
+    expect(refreshToken.length).toBeGreaterThanOrEqual(43); // 256 bits, base64url
+    const sessions = await call(`{ viewer { sessions { edges { node { rowId ip userAgent revokedAt } } } } }`, {}, accessToken);
+    expect(sessions.data!.viewer.sessions.edges.map((e: { node: unknown }) => e.node)).toContainEqual({
+      rowId: claims.sid,
+      ip: '203.0.113.7',
+      userAgent: 'vitest',
+      revokedAt: null,
+    });
+    expect(await count(owner, 'select count(*) as n from login_history where user_id = $1 and success', [a.x])).toBeGreaterThan(0);
+    expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action = 'login'`, [a.x])).toBeGreaterThan(0);
+    expect(await count(owner, 'select count(*) as n from sessions where id = $1 and refresh_token_hash <> $2', [claims.sid, refreshToken])).toBe(1);
+    expect(JSON.stringify(r)).not.toContain('$argon2');
+  });
+
+  it('a wrong password is INVALID_CREDENTIALS, grants nothing, and is recorded', async () => {
+    const before = await count(owner, 'select count(*) as n from login_history where user_id = $1 and not success', [a.y]);
+    const r = await login(a, 'y', 'not-the-password-at-all');
+    expect(errorCodes(r)).toEqual(['INVALID_CREDENTIALS']);
+    expect(r.data ?? null).toBeNull();
+    expect(JSON.stringify(r)).not.toMatch(/stack|\.ts:\d/);
+    expect(await count(owner, 'select count(*) as n from login_history where user_id = $1 and not success', [a.y])).toBe(before + 1);
+    await owner.query('update users set login_attempts = 0 where id = $1', [a.y]);
+  });
+
+  it('an unknown email fails the same way and costs a password verification too', async () => {
+    const time = async (email: string) => {
+      const t0 = performance.now();
+      const r = await call(LOGIN, { slug: a.slug, email, password: 'not-the-password-at-all' });
+      expect(errorCodes(r)).toEqual(['INVALID_CREDENTIALS']);
+      return performance.now() - t0;
+    };
+    const unknown = Math.min(await time('nobody@nowhere.test'), await time('nobody2@nowhere.test'));
+    const wrong = Math.min(await time(`admin@${a.slug}.test`), await time(`admin@${a.slug}.test`));
+    // argon2id at 19 MiB takes tens of ms; without the dummy verification an unknown email would answer in ~1 ms.
+    expect(unknown).toBeGreaterThan(wrong * 0.5);
+    await owner.query('update users set login_attempts = 0 where id = $1', [a.admin]);
+  });
+
+  it("a tenant A user cannot sign in to tenant B with the same email unless a user exists there", async () => {
+    const cross = await call(LOGIN, { slug: b.slug, email: `x@${a.slug}.test`, password: PASSWORD });
+    expect(errorCodes(cross)).toEqual(['INVALID_CREDENTIALS']);
+    await owner.query(`insert into users (tenant_id, email, password_hash) values ($1, $2, $3)`, [
+      b.tenantId, `x@${a.slug}.test`, await hashPassword('tenant-b-own-passphrase'),
+    ]);
+    const u = await owner.query('select id from users where tenant_id = $1 and email = $2', [b.tenantId, `x@${a.slug}.test`]);
+    await owner.query(`insert into tenant_memberships (tenant_id, user_id, role) values ($1, $2, 'member')`, [b.tenantId, u.rows[0].id]);
+    expect(errorCodes(await call(LOGIN, { slug: b.slug, email: `x@${a.slug}.test`, password: PASSWORD }))).toEqual(['INVALID_CREDENTIALS']);
+    const ok = await call(LOGIN, { slug: b.slug, email: `x@${a.slug}.test`, password: 'tenant-b-own-passphrase' });
+    expect(ok.data!.login.tenant.slug).toBe(b.slug);
+  });
+
+  it('5 consecutive failures lock the user (even the right password is refused); the lock expires', async () => {
+    for (let i = 0; i < 4; i += 1) expect(errorCodes(await login(b, 'y', 'wrong-wrong-wrong'))).toEqual(['INVALID_CREDENTIALS']);
+    expect(errorCodes(await login(b, 'y', 'wrong-wrong-wrong'))).toEqual(['ACCOUNT_LOCKED']);
+    expect(errorCodes(await login(b, 'y'))).toEqual(['ACCOUNT_LOCKED']);
+    // Fifteen minutes later (moved by the owner rather than waited for):
+    await owner.query(`update users set locked_until = now() - interval '1 second' where id = $1`, [b.y]);
+    const ok = await login(b, 'y');
+    expect(ok.errors).toBeUndefined();
+    expect(await count(owner, 'select count(*) as n from users where id = $1 and login_attempts = 0 and locked_until is null', [b.y])).toBe(1);
+  });
+
+  it('rehashes on login when the stored hash uses other argon2 parameters', async () => {
+    await owner.query('update users set password_hash = $1 where id = $2', [
+      await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 8192, timeCost: 3, parallelism: 1 }),
+      b.admin,
+    ]);
+    expect((await login(b, 'admin')).errors).toBeUndefined();
+    const { rows } = await owner.query('select password_hash from users where id = $1', [b.admin]);
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotate: the new pair works and the old refresh token is spent', async () => {
+    const first = (await login(a, 'admin')).data!.login;
+    const second = await call(REFRESH, { t: first.refreshToken });
+    expect(second.errors).toBeUndefined();
+    expect(second.data!.refreshSession.refreshToken).not.toBe(first.refreshToken);
+    const third = await call(REFRESH, { t: second.data!.refreshSession.refreshToken });
+    expect(third.errors).toBeUndefined();
+    expect((await call(`{ viewer { role } }`, {}, third.data!.refreshSession.accessToken)).data!.viewer.role).toBe('owner');
+  });
+
+  it('reusing a rotated token revokes the whole session (SESSION_REVOKED), which persists', async () => {
+    const first = (await login(a, 'y')).data!.login;
+    const sid = decodeJwt(first.accessToken).sid as string;
+    const rotated = (await call(REFRESH, { t: first.refreshToken })).data!.refreshSession;
+    const replay = await call(REFRESH, { t: first.refreshToken });
+    expect(errorCodes(replay)).toEqual(['SESSION_REVOKED']);
+    expect(await count(owner, 'select count(*) as n from sessions where id = $1 and revoked_at is not null', [sid])).toBe(1);
+    // The legitimate holder's newer token dies with the session.
+    expect(errorCodes(await call(REFRESH, { t: rotated.refreshToken }))).toEqual(['SESSION_REVOKED']);
+    expect(errorCodes(await call(REFRESH, { t: 'never-issued' }))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('concurrent refreshes with the same token: at most one succeeds', async () => {
+    const first = (await login(b, 'x')).data!.login;
+    const results = await Promise.all(Array.from({ length: 6 }, () => call(REFRESH, { t: first.refreshToken })));
+    const ok = results.filter((r) => !r.errors);
+    expect(ok.length).toBeLessThanOrEqual(1);
+    for (const r of results.filter((x) => x.errors)) expect(['SESSION_REVOKED', 'UNAUTHENTICATED']).toContain(errorCodes(r)[0]);
+  });
+});
+
+describe('sessions', () => {
+  it('logout revokes the current session; logoutAll the rest; revokeSession only the viewer’s own', async () => {
+    const s1 = (await login(a, 'admin')).data!.login;
+    const s2 = (await login(a, 'admin')).data!.login;
+    expect((await call(`mutation { logout }`, {}, s1.accessToken)).data!.logout).toBe(1);
+    expect(errorCodes(await call(REFRESH, { t: s1.refreshToken }))).toEqual(['SESSION_REVOKED']);
+    const other = (await login(a, 'x')).data!.login;
+    const otherSid = decodeJwt(other.accessToken).sid as string;
+    expect((await call(`mutation ($id: UUID!) { revokeSession(id: $id) }`, { id: otherSid }, s2.accessToken)).data!.revokeSession).toBe(0);
+    expect((await call(REFRESH, { t: other.refreshToken })).errors).toBeUndefined();
+    expect((await call(`mutation { logoutAll }`, {}, s2.accessToken)).data!.logoutAll).toBeGreaterThanOrEqual(1);
+    expect(errorCodes(await call(REFRESH, { t: s2.refreshToken }))).toEqual(['SESSION_REVOKED']);
+    expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action in ('logout', 'logout_all')`, [a.admin])).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('changePassword', () => {
+  it('needs the current password, applies the policy, ends other sessions, and is audited', async () => {
+    const keep = (await login(b, 'admin')).data!.login;
+    const other = (await login(b, 'admin')).data!.login;
+    const change = `mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`;
+    expect(errorCodes(await call(change, { c: 'wrong-current-password', n: 'another-long-passphrase' }, keep.accessToken))).toEqual(['INVALID_CREDENTIALS']);
+    expect(errorCodes(await call(change, { c: PASSWORD, n: 'short' }, keep.accessToken))).toEqual(['WEAK_PASSWORD']);
+    expect((await call(change, { c: PASSWORD, n: 'another-long-passphrase' }, keep.accessToken)).data!.changePassword).toBe(true);
+    expect(errorCodes(await login(b, 'admin'))).toEqual(['INVALID_CREDENTIALS']);
+    expect((await login(b, 'admin', 'another-long-passphrase')).errors).toBeUndefined();
+    expect(errorCodes(await call(REFRESH, { t: other.refreshToken }))).toEqual(['SESSION_REVOKED']);
+    expect((await call(REFRESH, { t: keep.refreshToken })).errors).toBeUndefined();
+    expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action = 'password_change'`, [b.admin])).toBe(1);
+  });
+});
+
+describe('roles', () => {
+  const ROLE = `mutation ($u: UUID!, $r: TenantRole!) { updateMemberRole(userId: $u, role: $r) { role } }`;
+
+  it('a member cannot change roles (FORBIDDEN); an owner can, and it is audited', async () => {
+    const member = await a.token('x');
+    expect(errorCodes(await call(ROLE, { u: a.y, r: 'admin' }, member))).toEqual(['FORBIDDEN']);
+    expect(await count(owner, `select count(*) as n from tenant_memberships where user_id = $1 and role = 'member'`, [a.y])).toBe(1);
+    const ok = await call(ROLE, { u: a.y, r: 'admin' }, await a.token('admin'));
+    expect(ok.data!.updateMemberRole.role).toBe('admin');
+    expect(await count(owner, `select count(*) as n from audit_logs where entity_id = $1 and action = 'role_change'`, [a.y])).toBe(1);
+  });
+
+  it('the last owner cannot be demoted; an admin cannot grant owner', async () => {
+    const ownerToken = await a.token('admin');
+    expect(errorCodes(await call(ROLE, { u: a.admin, r: 'member' }, ownerToken))).toEqual(['FORBIDDEN']);
+    expect(await count(owner, `select count(*) as n from tenant_memberships where user_id = $1 and role = 'owner'`, [a.admin])).toBe(1);
+    await owner.query(`update tenant_memberships set role = 'admin' where user_id = $1`, [a.y]);
+    const adminToken = await a.token('y');
+    expect(errorCodes(await call(ROLE, { u: a.y, r: 'owner' }, adminToken))).toEqual(['FORBIDDEN']);
+  });
+
+  it('the database itself refuses to demote the last owner, whatever the code does', async () => {
+    await expect(owner.query(`update tenant_memberships set role = 'member' where user_id = $1`, [b.admin])).rejects.toThrow(/last owner/);
+  });
+
+  it('owners/admins create users; members cannot', async () => {
+    const create = `mutation ($e: EmailAddress!) { createUser(email: $e, role: member, password: "${PASSWORD}") { email role } }`;
+    expect(errorCodes(await call(create, { e: `new1@${a.slug}.test` }, await a.token('x')))).toEqual(['FORBIDDEN']);
+    const ok = await call(create, { e: `new2@${a.slug}.test` }, await a.token('admin'));
+    expect(ok.data!.createUser).toEqual({ email: `new2@${a.slug}.test`, role: 'member' });
+    expect((await call(LOGIN, { slug: a.slug, email: `new2@${a.slug}.test`, password: PASSWORD })).errors).toBeUndefined();
+  });
+});
+
+describe('the anonymous role can do nothing else', () => {
+  it('reads no tenant data and runs no other mutation', async () => {
+    expect(errorCodes(await call(`{ users { edges { node { email } } } }`))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await call(`mutation { logoutAll }`))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await call(`mutation { openAccount(input: { name: "x", type: wallet, currency: "BRL" }) { rowId } }`))).toEqual(['UNAUTHENTICATED']);
+  });
+});

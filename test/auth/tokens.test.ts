@@ -1,0 +1,80 @@
+// Keys and claims: rotation by kid, asymmetric keys, and every forged form.
+import { describe, expect, it } from 'vitest';
+import { exportJWK, generateKeyPair, SignJWT, decodeProtectedHeader } from 'jose';
+import { createTokenService } from '../../src/auth/tokens.js';
+
+const base = { issuer: 'fortress', audience: 'fortress-api' };
+const viewer = { userId: '11111111-1111-4111-8111-111111111111', tenantId: '22222222-2222-4222-8222-222222222222', role: 'member' as const };
+const SECRET = 's'.repeat(40);
+
+async function privateJwk(alg: 'ES256' | 'EdDSA', kid: string) {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
+  return { ...(await exportJWK(privateKey)), kid };
+}
+const rejected = async (svc: Awaited<ReturnType<typeof createTokenService>>, token: string) =>
+  expect(svc.viewerFromAuthorization(`Bearer ${token}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+
+describe('access tokens', () => {
+  it('HS256 by default, with kid; verified into the viewer', async () => {
+    const svc = await createTokenService({ ...base, secret: SECRET });
+    const { token } = await svc.sign({ ...viewer, sessionId: '33333333-3333-4333-8333-333333333333' });
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256', kid: 'hs-1' });
+    expect(await svc.viewerFromAuthorization(`Bearer ${token}`)).toEqual({
+      kind: 'user', ...viewer, sessionId: '33333333-3333-4333-8333-333333333333',
+    });
+  });
+
+  for (const alg of ['ES256', 'EdDSA'] as const) {
+    it(`${alg}: a new key signs while the old one still verifies (rotation by kid)`, async () => {
+      const oldKey = await privateJwk(alg, 'k-old');
+      const newKey = await privateJwk(alg, 'k-new');
+      const before = await createTokenService({ ...base, secret: SECRET, privateJwk: JSON.stringify(oldKey) });
+      const oldToken = (await before.sign(viewer)).token;
+      expect(decodeProtectedHeader(oldToken)).toMatchObject({ alg, kid: 'k-old' });
+      const { d: _d, ...oldPublic } = oldKey;
+      const after = await createTokenService({
+        ...base, secret: SECRET, privateJwk: JSON.stringify(newKey), verifyKeys: JSON.stringify([oldPublic]),
+      });
+      expect(decodeProtectedHeader((await after.sign(viewer)).token)).toMatchObject({ kid: 'k-new' });
+      expect((await after.viewerFromAuthorization(`Bearer ${oldToken}`)).kind).toBe('user');
+      // Once the old key is dropped, its tokens stop working.
+      const later = await createTokenService({ ...base, secret: SECRET, privateJwk: JSON.stringify(newKey) });
+      await rejected(later, oldToken);
+    });
+  }
+
+  it('rejects other issuers and audiences, expiry, alg none, wrong keys, alg confusion and tampered claims', async () => {
+    const svc = await createTokenService({ ...base, secret: SECRET });
+    const good = (await svc.sign(viewer)).token;
+    const key = new TextEncoder().encode(SECRET);
+    const claims = { tid: viewer.tenantId, role: 'member' };
+    const make = (c: Record<string, unknown>, opts: { iss?: string; aud?: string; exp?: number; kid?: string } = {}) =>
+      new SignJWT(c)
+        .setProtectedHeader({ alg: 'HS256', kid: opts.kid ?? 'hs-1' })
+        .setSubject(viewer.userId)
+        .setIssuer(opts.iss ?? 'fortress')
+        .setAudience(opts.aud ?? 'fortress-api')
+        .setIssuedAt()
+        .setExpirationTime(opts.exp ?? '15m')
+        .sign(key);
+    expect((await svc.viewerFromAuthorization(`Bearer ${await make(claims)}`)).kind).toBe('user'); // control
+    await rejected(svc, await make(claims, { iss: 'someone-else' }));
+    await rejected(svc, await make(claims, { aud: 'another-api' }));
+    await rejected(svc, await make(claims, { exp: Math.floor(Date.now() / 1000) - 10 }));
+    await rejected(svc, await make(claims, { kid: 'unknown-kid' }));
+    await rejected(svc, await make({ ...claims, role: 'superuser' }));
+    const [h, p, s] = good.split('.');
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    for (const tampered of [{ ...payload, tid: '99999999-9999-4999-8999-999999999999' }, { ...payload, role: 'owner' }]) {
+      await rejected(svc, `${h}.${Buffer.from(JSON.stringify(tampered)).toString('base64url')}.${s}`);
+    }
+    await rejected(svc, `${Buffer.from('{"alg":"none","kid":"hs-1"}').toString('base64url')}.${p}.`);
+    const wrong = await createTokenService({ ...base, secret: 'w'.repeat(40) });
+    await rejected(svc, (await wrong.sign(viewer)).token);
+    // An ES256 public key must not be usable as an HS256 secret.
+    const es = await privateJwk('ES256', 'es-1');
+    const { d: _d, ...esPublic } = es;
+    const mixed = await createTokenService({ ...base, secret: SECRET, verifyKeys: JSON.stringify([esPublic]) });
+    await rejected(mixed, await make(claims, { kid: 'es-1' }));
+  });
+});
