@@ -35,7 +35,7 @@ export function table(results: Results) {
   const connections = [...new Set(results.cells.map((c) => c.connections))];
   for (const conns of connections) {
     lines.push(`#### ${conns} connections`, '');
-    lines.push('| operation | Fortress req/s (p50 / p99 ms) | PostGraphile v5 | raw floor | Fortress / PostGraphile | Fortress / floor | SQL statements per request (F / PG / floor) | errors |');
+    lines.push('| operation | Fortress req/s (p50 / p99 ms) | PostGraphile v5 | raw floor | Fortress / PostGraphile | Fortress / floor | SQL statements per request besides BEGIN/COMMIT (F / PG / floor) | errors |');
     lines.push('|---|---|---|---|---|---|---|---|');
     for (const op of OPS) {
       const f = combine(results.cells, 'fortress', op, conns);

@@ -1,6 +1,7 @@
 // The server's only database handle: a pg pool logged in as
 // fortress_authenticator, wrapped by Prisma's pg adapter. Resolvers never see
 // this client; they get the request transaction (ctx.db) instead.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.js';
@@ -25,7 +26,7 @@ export function createDatabase(opts: DbOptions): Database {
   // Pool size is the concurrency limit of the request path: each GraphQL
   // operation holds one connection for its transaction. Requests beyond it
   // queue in Prisma for up to txMaxWaitMs instead of failing at once.
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax, idleTimeoutMillis: 30_000, maxUses: 50_000 });
   // An idle client losing its connection (database restart, Ctrl-C reaching
   // Postgres first) must not crash the process; the pool replaces it.
   pool.on('error', (e) => console.warn(`[db] idle connection closed: ${e.message}`));
@@ -40,7 +41,20 @@ export function createDatabase(opts: DbOptions): Database {
       };
     });
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Named (prepared) statements: Postgres parses and plans each distinct query
+  // text once per connection instead of on every request. Query texts are
+  // parameterised, so their number is bounded by the schema's selection shapes;
+  // maxUses recycles connections so per-connection statement caches stay small.
+  const names = new Map<string, string>();
+  const statementName = (sql: string) => {
+    let name = names.get(sql);
+    if (!name) {
+      name = `f${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      if (names.size < 10_000) names.set(sql, name);
+    }
+    return name;
+  };
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql) }) });
   return {
     prisma,
     pool,
