@@ -141,3 +141,22 @@ export function describeTenantIsolation(spec: TableSpec, ctx: IsolationContext) 
     });
   });
 }
+
+/** Shared reference data of a tenant: every user reads it, only owners/admins change it. */
+export function describeReferenceData(spec: TableSpec & { update: string }, ctx: IsolationContext) {
+  const { table, update } = spec;
+  describe(`${table}: readable by every user of the tenant, writable by admins`, () => {
+    it('a member reads it but cannot change or delete it; the owner can change it', async () => {
+      const { app, a } = ctx;
+      const id = spec.row(a);
+      await asUser(app, a, 'x', async (c) => {
+        expect(await count(c, `select count(*) as n from ${table} where id = $1`, [id])).toBe(1);
+        expect((await c.query(`update ${table} set ${update} where id = $1`, [id])).rowCount).toBe(0);
+        expect((await c.query(`delete from ${table} where id = $1`, [id])).rowCount).toBe(0);
+      });
+      await asUser(app, a, 'admin', async (c) => {
+        expect((await c.query(`update ${table} set ${update} where id = $1`, [id])).rowCount).toBe(1);
+      });
+    });
+  });
+}
