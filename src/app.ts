@@ -1,18 +1,15 @@
-// Wires config, database and Yoga together; shared by the server and the tests.
+// Wires config, database and Yoga together for the server.
 import { loadEnv, tokenConfig, type Env } from './config.js';
-import { prepareDatabase, type PreparedDatabase } from './db/setup.js';
-import { createDatabase, type Database } from './db/client.js';
+import { prepareDatabase } from './db/setup.js';
+import { createDatabase } from './db/client.js';
 import { assertSafeLoginRole } from './db/safety.js';
-import { createTokenService, type TokenService } from './auth/tokens.js';
+import { createTokenService } from './auth/tokens.js';
 import { buildYoga, type FortressYoga } from './yoga.js';
 import { seedDemo } from './db/seed.js';
 import { demoLogins, type DemoLogin } from './db/demo.js';
 
 export interface App {
   env: Env;
-  prepared: PreparedDatabase;
-  database: Database;
-  tokens: TokenService;
   yoga: FortressYoga;
   /** Demo users and ready-made access tokens (when started with `demo`). */
   demo: DemoLogin[];
@@ -21,10 +18,10 @@ export interface App {
 
 export async function startApp(
   source: NodeJS.ProcessEnv = process.env,
-  opts: { log?: (m: string) => void; persistent?: boolean; demo?: boolean } = {},
+  opts: { log?: (m: string) => void; demo?: boolean } = {},
 ): Promise<App> {
   const env = loadEnv(source);
-  const prepared = await prepareDatabase(env, { log: opts.log, persistent: opts.persistent });
+  const prepared = await prepareDatabase(env, { log: opts.log });
   const database = createDatabase({
     url: prepared.authenticatorUrl,
     poolMax: env.DB_POOL_MAX,
@@ -55,9 +52,6 @@ export async function startApp(
   });
   return {
     env,
-    prepared,
-    database,
-    tokens,
     yoga,
     demo,
     close: async () => {

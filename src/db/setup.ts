@@ -11,7 +11,6 @@ export interface PreparedDatabase {
   authenticatorUrl: string;
   /** Only set for the embedded cluster (generated and kept in its data dir). */
   jwtSecret?: string;
-  embedded: boolean;
   stop: () => Promise<void>;
 }
 
@@ -25,7 +24,6 @@ export async function prepareDatabase(
     return {
       ownerUrl: env.DATABASE_URL,
       authenticatorUrl: env.AUTHENTICATOR_URL ?? authenticatorUrl(env.DATABASE_URL, env.AUTHENTICATOR_PASSWORD!),
-      embedded: false,
       stop: async () => {},
     };
   }
@@ -42,7 +40,6 @@ export async function prepareDatabase(
       ownerUrl,
       authenticatorUrl: authenticatorUrl(ownerUrl, cluster.secrets.authenticatorPassword),
       jwtSecret: cluster.secrets.jwtSecret,
-      embedded: true,
       stop: cluster.stop,
     };
   } catch (e) {

@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
 
-export const TenantRef = builder.prismaNode('Tenant', {
+builder.prismaNode('Tenant', {
   id: { field: 'id' },
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID' }),
