@@ -5,7 +5,7 @@ import argon2 from 'argon2';
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 
-export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export const hashPassword = (password: string) => argon2.hash(password, ARGON2_OPTIONS);
 export const verifyPassword = (hash: string, password: string) => argon2.verify(hash, password);
