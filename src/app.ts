@@ -48,6 +48,7 @@ export async function startApp(
     tokens,
     authPolicy: { refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS, maxAttempts: env.LOGIN_MAX_ATTEMPTS, lockMinutes: env.LOGIN_LOCK_MINUTES },
     development: env.NODE_ENV === 'development',
+    trustProxy: env.TRUST_PROXY === 'true',
     graphiqlHeaders: member ? { Authorization: `Bearer ${member.token}` } : undefined,
   });
   return {

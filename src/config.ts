@@ -35,6 +35,8 @@ const envSchema = z.object({
   FORTRESS_DATA_DIR: z.string().min(1).default('.fortress'),
   EMBEDDED_PG_PORT: intFrom(54329).pipe(z.number().max(65535)),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  /** Set when a reverse proxy sets X-Forwarded-For: client addresses are then read from it. */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
 });
 
 export type Env = z.infer<typeof envSchema>;

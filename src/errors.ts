@@ -12,6 +12,8 @@ const SQLSTATE_CODES: Record<string, [code: string, message: string]> = {
   '23502': ['BAD_USER_INPUT', 'A required value is missing'],
   '22P02': ['BAD_USER_INPUT', 'Malformed value'],
   P0001: ['FORBIDDEN', 'Not allowed by a business rule'], // raised by our own SQL (e.g. the last-owner trigger)
+  '40P01': ['SERVICE_UNAVAILABLE', 'Conflicting concurrent change; retry'],
+  '40001': ['SERVICE_UNAVAILABLE', 'Conflicting concurrent change; retry'],
 };
 
 const PRISMA_CODES: Record<string, [code: string, message: string]> = {

@@ -23,6 +23,8 @@ export interface YogaOptions {
   graphiqlHeaders?: Record<string, string>;
   /** Yoga's logger (masked errors are logged at error level). Tests turn it off. */
   logging?: boolean;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 /**
@@ -68,7 +70,7 @@ function useErrorCodeForInvalidDocuments(): Plugin<Context> {
   };
 }
 
-export function buildYoga({ database, tokens, authPolicy, development = false, graphiqlHeaders, logging = true }: YogaOptions) {
+export function buildYoga({ database, tokens, authPolicy, development = false, graphiqlHeaders, logging = true, trustProxy = false }: YogaOptions) {
   const auth: AuthSettings = { tokens, refreshTtlDays: 30, maxAttempts: 5, lockMinutes: 15, ...authPolicy };
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -84,8 +86,8 @@ export function buildYoga({ database, tokens, authPolicy, development = false, g
     context: async ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) =>
       ({
         viewer: await tokens.viewerFromAuthorization(request.headers.get('authorization')),
-        // The first X-Forwarded-For hop when behind a proxy, else the socket's peer.
-        ip: request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req?.socket?.remoteAddress || null,
+        // X-Forwarded-For is anyone's to write: only believed behind a trusted proxy.
+        ip: (trustProxy && request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()) || req?.socket?.remoteAddress || null,
         userAgent: request.headers.get('user-agent'),
         auth,
       }) as Context,

@@ -23,7 +23,8 @@ export async function testApp(opts: { poolMax?: number; onQuery?: (sql: string) 
     txTimeoutMs: 15_000,
     onQuery: opts.onQuery,
   });
-  const yoga = buildYoga({ database, tokens: await tokens(), logging: false });
+  // trustProxy: yoga.fetch has no socket, so tests give the client address in X-Forwarded-For.
+  const yoga = buildYoga({ database, tokens: await tokens(), logging: false, trustProxy: true });
   return { database, yoga, close: () => database.close() };
 }
 

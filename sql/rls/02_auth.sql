@@ -9,21 +9,32 @@
 -- What login needs for (tenant slug, email): the user's id and hash, whether
 -- they may sign in, and their role. A known tenant with an unknown email still
 -- returns a row (user_id null) so the attempt can be recorded in that tenant.
+-- The user row stays locked until the request transaction ends, so concurrent
+-- attempts on one user are counted one after another and cannot race the lockout.
 create or replace function app.login_lookup(p_tenant_slug text, p_email text)
   returns table (tenant_id uuid, user_id uuid, password_hash text, is_active boolean, locked_until timestamptz, role tenant_role)
-  language sql stable security definer
+  language plpgsql volatile security definer
   set search_path = pg_catalog, public
   as $$
-    select t.id, u.id, u.password_hash, u.is_active, u.locked_until, m.role
-      from tenants t
-      left join users u on u.tenant_id = t.id and lower(u.email) = lower(p_email)
-      left join tenant_memberships m on m.tenant_id = t.id and m.user_id = u.id
-     where t.slug = lower(p_tenant_slug)
+  declare
+    v_tenant uuid;
+  begin
+    select t.id into v_tenant from tenants t where t.slug = lower(p_tenant_slug);
+    if v_tenant is null then
+      return;
+    end if;
+    return query
+      select v_tenant, u.id, u.password_hash, u.is_active, u.locked_until,
+             (select m.role from tenant_memberships m where m.tenant_id = v_tenant and m.user_id = u.id)
+        from (select 1) one
+        left join (select * from users x where x.tenant_id = v_tenant and lower(x.email) = lower(p_email) for update) u on true;
+  end
   $$;
 
 -- A failed attempt: recorded in login_history and counted towards the lockout
--- (p_max_attempts consecutive failures lock the user for p_lock). An expired
--- lock starts the count again. Returns the user's locked_until afterwards.
+-- (p_max_attempts consecutive failures lock the user for p_lock; both come
+-- from the server's config and are clamped here to 3-20 attempts and at most a
+-- day). An expired lock starts the count again. Returns locked_until afterwards.
 create or replace function app.record_login_failure(
   p_tenant_slug text, p_email text, p_ip text, p_user_agent text, p_reason text, p_max_attempts integer, p_lock interval)
   returns timestamptz
@@ -35,6 +46,8 @@ create or replace function app.record_login_failure(
     v_user uuid;
     v_locked timestamptz;
   begin
+    p_max_attempts := least(greatest(p_max_attempts, 3), 20);
+    p_lock := least(greatest(p_lock, interval '1 minute'), interval '1 day');
     select t.id, u.id into v_tenant, v_user
       from tenants t left join users u on u.tenant_id = t.id and lower(u.email) = lower(p_email)
      where t.slug = lower(p_tenant_slug);
@@ -147,7 +160,9 @@ create or replace function app.set_current_password_hash(p_hash text) returns vo
 revoke all on function app.login_lookup(text, text), app.record_login_failure(text, text, text, text, text, integer, interval),
   app.record_login_success(text, text, text), app.sign_up(text, text, text, text), app.rotate_refresh_token(text, text),
   app.current_password_hash(), app.set_current_password_hash(text) from public;
+-- Sign-in steps run as the anonymous role only: the server drops to it for
+-- them even when the caller sent an access token.
 grant execute on function app.login_lookup(text, text), app.record_login_failure(text, text, text, text, text, integer, interval),
-  app.sign_up(text, text, text, text), app.rotate_refresh_token(text, text) to fortress_anonymous, fortress_user;
+  app.sign_up(text, text, text, text), app.rotate_refresh_token(text, text) to fortress_anonymous;
 grant execute on function app.record_login_success(text, text, text), app.current_password_hash(),
   app.set_current_password_hash(text) to fortress_user;

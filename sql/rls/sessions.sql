@@ -10,9 +10,11 @@ create policy select_own on sessions for select to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
 create policy insert_own on sessions for insert to fortress_user
   with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+-- Revocation is one-way: revoked_at can be set, never cleared.
 create policy update_own on sessions for update to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()))
-  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id())
+              and revoked_at is not null);
 
 grant select (id, tenant_id, user_id, ip, user_agent, created_at, last_used_at, expires_at, revoked_at)
   on sessions to fortress_user;

@@ -5,7 +5,7 @@
 // returned objects go through the ordinary RLS policies.
 import { createHash, randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { Context, UserViewer } from '../context.js';
+import { requireUser, type Context, type UserViewer } from '../context.js';
 import { applyIdentity, type Db } from '../db/request.js';
 import type { TenantRoleClaim, TokenService } from '../auth/tokens.js';
 import { assertPasswordPolicy, dummyVerify, hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js';
@@ -85,6 +85,7 @@ export async function signUp(
   const email = input.email.trim().toLowerCase();
   assertPasswordPolicy(input.password, email);
   const passwordHash = await hashPassword(input.password);
+  await applyIdentity(ctx.db, ANONYMOUS);
   const [created] = await ctx.db.$queryRaw<{ tenant_id: string; user_id: string }[]>`
     select tenant_id, user_id from app.sign_up(${slug}, ${tenantName}, ${email}, ${passwordHash})`;
   const user: UserViewer = { kind: 'user', userId: created!.user_id, tenantId: created!.tenant_id, role: 'owner' };
@@ -93,31 +94,53 @@ export async function signUp(
   return result;
 }
 
-export async function login(ctx: Context, auth: AuthSettings, input: { tenantSlug: string; email: string; password: string }) {
-  const email = input.email.trim().toLowerCase();
-  const [row] = await ctx.db.$queryRaw<
-    { tenant_id: string; user_id: string | null; password_hash: string | null; is_active: boolean | null; locked_until: Date | null; role: TenantRoleClaim | null }[]
-  >`select * from app.login_lookup(${input.tenantSlug}, ${email})`;
+const ANONYMOUS = { kind: 'anonymous' } as const;
+
+type LoginRow = {
+  tenant_id: string;
+  user_id: string | null;
+  password_hash: string | null;
+  is_active: boolean | null;
+  locked_until: Date | null;
+  role: TenantRoleClaim | null;
+};
+
+/**
+ * The password check shared by login and changePassword, run as the anonymous
+ * role (the only one allowed the sign-in functions). The lookup locks the user
+ * row until the transaction ends, so concurrent guesses are counted one by one.
+ * Failures are recorded and counted towards the lockout, and commit.
+ */
+async function checkPassword(ctx: Context, auth: AuthSettings, tenantSlug: string, email: string, password: string) {
+  await applyIdentity(ctx.db, ANONYMOUS);
+  const [row] = await ctx.db.$queryRaw<LoginRow[]>`select * from app.login_lookup(${tenantSlug}, ${email})`;
   const fail = async (reason: string) => {
-    const lockedUntil = await ctx.db.$queryRaw<{ locked: Date | null }[]>`
-      select app.record_login_failure(${input.tenantSlug}, ${email}, ${ctx.ip}, ${ctx.userAgent}, ${reason},
+    const [r] = await ctx.db.$queryRaw<{ locked: Date | null }[]>`
+      select app.record_login_failure(${tenantSlug}, ${email}, ${ctx.ip}, ${ctx.userAgent}, ${reason},
         ${auth.maxAttempts}::int, make_interval(mins => ${auth.lockMinutes}::int)) as locked`;
-    return lockedUntil[0]?.locked ?? null;
+    return r?.locked ?? null;
   };
+  const locked = () => new CommittedFailure('Too many failed attempts; try again later', 'ACCOUNT_LOCKED');
   if (row?.locked_until && row.locked_until > new Date()) {
     await fail('locked');
-    throw new CommittedFailure('Too many failed attempts; try again later', 'ACCOUNT_LOCKED');
+    throw locked();
   }
   if (!row?.user_id || !row.password_hash || !row.role) {
-    await dummyVerify(input.password); // the same cost as a wrong password
+    await dummyVerify(password); // the same cost as a wrong password
     await fail(row?.user_id ? 'no_password' : 'unknown_user');
     throw invalidCredentials();
   }
-  if (!(await verifyPassword(row.password_hash, input.password)) || !row.is_active) {
-    const locked = await fail(row.is_active ? 'wrong_password' : 'inactive');
-    if (locked && locked > new Date()) throw new CommittedFailure('Too many failed attempts; try again later', 'ACCOUNT_LOCKED');
+  if (!(await verifyPassword(row.password_hash, password)) || !row.is_active) {
+    const lockedUntil = await fail(row.is_active ? 'wrong_password' : 'inactive');
+    if (lockedUntil && lockedUntil > new Date()) throw locked();
     throw invalidCredentials();
   }
+  return { ...row, user_id: row.user_id, password_hash: row.password_hash, role: row.role };
+}
+
+export async function login(ctx: Context, auth: AuthSettings, input: { tenantSlug: string; email: string; password: string }) {
+  const email = input.email.trim().toLowerCase();
+  const row = await checkPassword(ctx, auth, input.tenantSlug, email, input.password);
   const user: UserViewer = { kind: 'user', userId: row.user_id, tenantId: row.tenant_id, role: row.role };
   await applyIdentity(ctx.db, user);
   const rehash = needsRehash(row.password_hash) ? await hashPassword(input.password) : null;
@@ -128,6 +151,7 @@ export async function login(ctx: Context, auth: AuthSettings, input: { tenantSlu
 }
 
 export async function refreshSession(ctx: Context, auth: AuthSettings, refreshToken: string) {
+  await applyIdentity(ctx.db, ANONYMOUS);
   const next = newRefreshToken();
   const [r] = await ctx.db.$queryRaw<{ status: string; session_id: string | null; tenant_id: string | null; user_id: string | null; role: TenantRoleClaim | null }[]>`
     select * from app.rotate_refresh_token(${hashToken(refreshToken)}, ${hashToken(next)})`;
@@ -161,20 +185,20 @@ export async function revokeSessions(db: Db, viewer: UserViewer, which: { id: st
   return count;
 }
 
-export async function changePassword(db: Db, viewer: UserViewer, input: { currentPassword: string; newPassword: string }) {
-  const [row] = await db.$queryRaw<{ hash: string | null; email: string | null }[]>`
-    select app.current_password_hash() as hash, (select email from users where id = ${viewer.userId}::uuid) as email`;
-  if (!row?.hash || !(await verifyPassword(row.hash, input.currentPassword))) {
-    throw new GraphQLError('The current password is wrong', { extensions: { code: 'INVALID_CREDENTIALS' } });
-  }
-  assertPasswordPolicy(input.newPassword, row.email ?? '');
-  await db.$executeRaw`select app.set_current_password_hash(${await hashPassword(input.newPassword)})`;
-  // Every other session ends: whoever knew the old password is logged out.
-  await db.session.updateMany({
+/** Wrong current passwords count towards the lockout, exactly like failed logins. */
+export async function changePassword(ctx: Context, auth: AuthSettings, input: { currentPassword: string; newPassword: string }) {
+  const viewer = requireUser(ctx);
+  const me = await ctx.db.user.findUniqueOrThrow({ where: { id: viewer.userId }, select: { email: true, tenant: { select: { slug: true } } } });
+  assertPasswordPolicy(input.newPassword, me.email ?? '');
+  await checkPassword(ctx, auth, me.tenant.slug, me.email ?? '', input.currentPassword);
+  await applyIdentity(ctx.db, viewer);
+  await ctx.db.$executeRaw`select app.set_current_password_hash(${await hashPassword(input.newPassword)})`;
+  // Every other session ends: whoever knew the old password can no longer refresh.
+  await ctx.db.session.updateMany({
     where: { userId: viewer.userId, revokedAt: null, ...(viewer.sessionId ? { NOT: { id: viewer.sessionId } } : {}) },
     data: { revokedAt: new Date() },
   });
-  await recordAudit(db, viewer, { entity: 'user', entityId: viewer.userId, action: 'password_change', diff: {} });
+  await recordAudit(ctx.db, viewer, { entity: 'user', entityId: viewer.userId, action: 'password_change', diff: {} });
   return true;
 }
 

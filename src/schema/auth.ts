@@ -1,10 +1,22 @@
 // Identity mutations and their payload. The flows live in src/resolvers/auth.ts.
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { builder } from './builder.js';
 import { requireUser } from '../context.js';
 import { TenantRoleEnum } from './membership.js';
 import {
   changePassword, createUser, login, refreshSession, revokeSessions, signUp, updateMemberRole, type AuthResult,
 } from '../resolvers/auth.js';
+
+/**
+ * signUp, login, refreshSession and changePassword commit what a failure
+ * records (attempts, lockouts, revocations) although they fail, so they must
+ * be the only field of their operation: nothing else may ride on that commit.
+ */
+function soleField(info: GraphQLResolveInfo) {
+  if (info.operation.selectionSet.selections.length !== 1) {
+    throw new GraphQLError(`${info.fieldName} must be the only field of its operation`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+}
 
 const AuthPayload = builder.objectRef<AuthResult>('AuthPayload').implement({
   description: 'A new access token (JWT, short-lived) and refresh token (opaque, rotated on every use).',
@@ -34,7 +46,7 @@ builder.mutationFields((t) => ({
       email: t.arg({ type: 'EmailAddress', required: true }),
       password: t.arg.string({ required: true }),
     },
-    resolve: (_root, args, ctx) => signUp(ctx, ctx.auth, args),
+    resolve: (_root, args, ctx, info) => (soleField(info), signUp(ctx, ctx.auth, args)),
   }),
   login: t.field({
     type: AuthPayload,
@@ -44,13 +56,13 @@ builder.mutationFields((t) => ({
       email: t.arg.string({ required: true }),
       password: t.arg.string({ required: true }),
     },
-    resolve: (_root, args, ctx) => login(ctx, ctx.auth, args),
+    resolve: (_root, args, ctx, info) => (soleField(info), login(ctx, ctx.auth, args)),
   }),
   refreshSession: t.field({
     type: AuthPayload,
     description: 'Rotates the refresh token. Presenting an already-rotated token revokes the session (SESSION_REVOKED).',
     args: { refreshToken: t.arg.string({ required: true }) },
-    resolve: (_root, { refreshToken }, ctx) => refreshSession(ctx, ctx.auth, refreshToken),
+    resolve: (_root, { refreshToken }, ctx, info) => (soleField(info), refreshSession(ctx, ctx.auth, refreshToken)),
   }),
   logout: t.int({
     description: 'Revokes the session of this access token. Returns the number of sessions revoked.',
@@ -68,7 +80,7 @@ builder.mutationFields((t) => ({
   changePassword: t.boolean({
     description: 'Also ends every other session of the viewer.',
     args: { currentPassword: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => changePassword(ctx.db, requireUser(ctx), args),
+    resolve: (_root, args, ctx, info) => (soleField(info), changePassword(ctx, ctx.auth, args)),
   }),
   createUser: t.prismaField({
     type: 'User',

@@ -110,21 +110,32 @@ grant execute on function app.applied_migrations() to fortress_authenticator;
 -- What login needs for (tenant slug, email): the user's id and hash, whether
 -- they may sign in, and their role. A known tenant with an unknown email still
 -- returns a row (user_id null) so the attempt can be recorded in that tenant.
+-- The user row stays locked until the request transaction ends, so concurrent
+-- attempts on one user are counted one after another and cannot race the lockout.
 create or replace function app.login_lookup(p_tenant_slug text, p_email text)
   returns table (tenant_id uuid, user_id uuid, password_hash text, is_active boolean, locked_until timestamptz, role tenant_role)
-  language sql stable security definer
+  language plpgsql volatile security definer
   set search_path = pg_catalog, public
   as $$
-    select t.id, u.id, u.password_hash, u.is_active, u.locked_until, m.role
-      from tenants t
-      left join users u on u.tenant_id = t.id and lower(u.email) = lower(p_email)
-      left join tenant_memberships m on m.tenant_id = t.id and m.user_id = u.id
-     where t.slug = lower(p_tenant_slug)
+  declare
+    v_tenant uuid;
+  begin
+    select t.id into v_tenant from tenants t where t.slug = lower(p_tenant_slug);
+    if v_tenant is null then
+      return;
+    end if;
+    return query
+      select v_tenant, u.id, u.password_hash, u.is_active, u.locked_until,
+             (select m.role from tenant_memberships m where m.tenant_id = v_tenant and m.user_id = u.id)
+        from (select 1) one
+        left join (select * from users x where x.tenant_id = v_tenant and lower(x.email) = lower(p_email) for update) u on true;
+  end
   $$;
 
 -- A failed attempt: recorded in login_history and counted towards the lockout
--- (p_max_attempts consecutive failures lock the user for p_lock). An expired
--- lock starts the count again. Returns the user's locked_until afterwards.
+-- (p_max_attempts consecutive failures lock the user for p_lock; both come
+-- from the server's config and are clamped here to 3-20 attempts and at most a
+-- day). An expired lock starts the count again. Returns locked_until afterwards.
 create or replace function app.record_login_failure(
   p_tenant_slug text, p_email text, p_ip text, p_user_agent text, p_reason text, p_max_attempts integer, p_lock interval)
   returns timestamptz
@@ -136,6 +147,8 @@ create or replace function app.record_login_failure(
     v_user uuid;
     v_locked timestamptz;
   begin
+    p_max_attempts := least(greatest(p_max_attempts, 3), 20);
+    p_lock := least(greatest(p_lock, interval '1 minute'), interval '1 day');
     select t.id, u.id into v_tenant, v_user
       from tenants t left join users u on u.tenant_id = t.id and lower(u.email) = lower(p_email)
      where t.slug = lower(p_tenant_slug);
@@ -248,8 +261,10 @@ create or replace function app.set_current_password_hash(p_hash text) returns vo
 revoke all on function app.login_lookup(text, text), app.record_login_failure(text, text, text, text, text, integer, interval),
   app.record_login_success(text, text, text), app.sign_up(text, text, text, text), app.rotate_refresh_token(text, text),
   app.current_password_hash(), app.set_current_password_hash(text) from public;
+-- Sign-in steps run as the anonymous role only: the server drops to it for
+-- them even when the caller sent an access token.
 grant execute on function app.login_lookup(text, text), app.record_login_failure(text, text, text, text, text, integer, interval),
-  app.sign_up(text, text, text, text), app.rotate_refresh_token(text, text) to fortress_anonymous, fortress_user;
+  app.sign_up(text, text, text, text), app.rotate_refresh_token(text, text) to fortress_anonymous;
 grant execute on function app.record_login_success(text, text, text), app.current_password_hash(),
   app.set_current_password_hash(text) to fortress_user;
 
@@ -596,9 +611,11 @@ create policy select_own on sessions for select to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
 create policy insert_own on sessions for insert to fortress_user
   with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+-- Revocation is one-way: revoked_at can be set, never cleared.
 create policy update_own on sessions for update to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()))
-  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id())
+              and revoked_at is not null);
 
 grant select (id, tenant_id, user_id, ip, user_agent, created_at, last_used_at, expires_at, revoked_at)
   on sessions to fortress_user;
@@ -610,7 +627,9 @@ comment on table sessions is 'Refresh-token sessions; only a hash of the refresh
 -- ---- sql/rls/tenant_memberships.sql
 -- tenant_memberships: everyone in a tenant may see who holds which role
 -- (app.current_tenant_role() reads this table as the caller, so its select
--- policy must depend on the tenant alone); only owners/admins change roles.
+-- policy must depend on the tenant alone); owners/admins change roles, but
+-- only owners touch the owner role: an admin can neither become nor demote
+-- an owner.
 alter table tenant_memberships enable row level security;
 alter table tenant_memberships force row level security;
 
@@ -619,36 +638,42 @@ create policy owner_maintenance on tenant_memberships to fortress_owner using (t
 create policy select_own_tenant on tenant_memberships for select to fortress_user
   using (tenant_id = (select app.current_tenant_id()));
 create policy insert_admin on tenant_memberships for insert to fortress_user
-  with check (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
+  with check (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin())
+              and (role <> 'owner' or (select app.current_tenant_role()) = 'owner'));
 create policy update_admin on tenant_memberships for update to fortress_user
-  using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()))
-  with check (tenant_id = (select app.current_tenant_id()));
+  using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin())
+         and (role <> 'owner' or (select app.current_tenant_role()) = 'owner'))
+  with check (tenant_id = (select app.current_tenant_id())
+              and (role <> 'owner' or (select app.current_tenant_role()) = 'owner'));
 create policy delete_admin on tenant_memberships for delete to fortress_user
-  using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
+  using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin())
+         and (role <> 'owner' or (select app.current_tenant_role()) = 'owner'));
 
 grant select, insert, delete on tenant_memberships to fortress_user;
 grant update (role, updated_at) on tenant_memberships to fortress_user;
 
 comment on table tenant_memberships is 'Role (owner/admin/member) of a user inside their tenant; read by app.current_tenant_role().';
 
--- A tenant always keeps at least one owner. The other owners' rows are locked
--- first, so two owners demoting each other concurrently cannot both succeed.
+-- A tenant always keeps at least one owner. Owner changes of a tenant are
+-- serialised on its tenants row, so two owners demoting (or removing) each
+-- other concurrently cannot both succeed, and cannot deadlock either.
+-- Deleting the tenant itself (cascade) is allowed: its row is gone by then.
 create or replace function app.keep_an_owner() returns trigger
   language plpgsql
   set search_path = pg_catalog, public
   as $$
   begin
-    if old.role = 'owner' and new.role <> 'owner' then
-      perform 1 from tenant_memberships where tenant_id = old.tenant_id and role = 'owner' for update;
-      if not exists (select 1 from tenant_memberships
-                      where tenant_id = old.tenant_id and role = 'owner' and user_id <> old.user_id) then
-        raise exception 'the last owner of a tenant cannot be demoted' using errcode = 'P0001', hint = 'LAST_OWNER';
+    if old.role = 'owner' and (tg_op = 'DELETE' or new.role <> 'owner') then
+      perform 1 from tenants where id = old.tenant_id for update;
+      if found and not exists (select 1 from tenant_memberships
+                                where tenant_id = old.tenant_id and role = 'owner' and user_id <> old.user_id) then
+        raise exception 'the last owner of a tenant cannot be demoted or removed' using errcode = 'P0001', hint = 'LAST_OWNER';
       end if;
     end if;
-    return new;
+    return coalesce(new, old);
   end
   $$;
-create trigger keep_an_owner before update of role on tenant_memberships
+create trigger keep_an_owner before update of role or delete on tenant_memberships
   for each row execute function app.keep_an_owner();
 
 -- ---- sql/rls/tenants.sql
