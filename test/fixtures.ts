@@ -13,6 +13,8 @@ export interface TenantFixture {
   y: string;
   /** A user with no membership yet. */
   invitee: string;
+  /** A tenant admin who is not an owner. */
+  manager: string;
   accountX: string;
   accountY: string;
   corporateAccount: string;
@@ -34,7 +36,7 @@ export interface TenantFixture {
   loginX: string;
   auditLog: string;
   outboxEvent: string;
-  token: (who: 'admin' | 'x' | 'y') => Promise<string>;
+  token: (who: 'admin' | 'x' | 'y' | 'manager') => Promise<string>;
 }
 
 export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string): Promise<TenantFixture> {
@@ -52,6 +54,7 @@ export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string
   const admin = await user('admin', 'owner');
   const x = await user('x', 'member');
   const y = await user('y', 'member');
+  const manager = await user('manager', 'admin');
   const invitee = await one('insert into users (tenant_id, email) values ($1, $2) returning id', [tenantId, `invitee@${slug}.test`]);
   const account = (userId: string | null, name: string) =>
     one(`insert into accounts (tenant_id, user_id, name, type, currency) values ($1, $2, $3, $4, 'BRL') returning id`, [
@@ -112,10 +115,10 @@ export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string
     `insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload) values ($1, 'account', $2, 'account.opened', '{}') returning id::text`,
     [tenantId, accountX],
   );
-  const users = { admin, x, y };
-  const roles = { admin: 'owner', x: 'member', y: 'member' } as const;
+  const users = { admin, x, y, manager };
+  const roles = { admin: 'owner', x: 'member', y: 'member', manager: 'admin' } as const;
   return {
-    tenantId, slug, admin, x, y, invitee, accountX, accountY, corporateAccount, transactionX, transactionY, category, merchant, product,
+    tenantId, slug, admin, x, y, invitee, manager, accountX, accountY, corporateAccount, transactionX, transactionY, category, merchant, product,
     location, emptyLocation, inventory, cartX, cartItemX, orderX, orderItemX, receiptX, sessionX, loginX, auditLog, outboxEvent,
     token: (who) => signToken(users[who], tenantId, roles[who]),
   };

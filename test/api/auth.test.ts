@@ -89,8 +89,8 @@ describe('login', () => {
       userAgent: 'vitest',
       revokedAt: null,
     });
-    expect(await count(owner, 'select count(*) as n from login_history where user_id = $1 and success', [a.x])).toBeGreaterThan(0);
-    expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action = 'login'`, [a.x])).toBeGreaterThan(0);
+    expect(await count(owner, `select count(*) as n from login_history where user_id = $1 and success and ip = '203.0.113.7'`, [a.x])).toBe(1);
+    expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action = 'login' and entity_id = $2`, [a.x, claims.sid])).toBe(1);
     expect(await count(owner, 'select count(*) as n from sessions where id = $1 and refresh_token_hash <> $2', [claims.sid, refreshToken])).toBe(1);
     expect(JSON.stringify(r)).not.toContain('$argon2');
   });
@@ -154,12 +154,34 @@ describe('login', () => {
   });
 });
 
+describe('sign-in steps stand alone in their operation', () => {
+  it('login beside another field is refused and writes nothing (control: alone it is recorded)', async () => {
+    const before = await count(owner, 'select count(*) as n from login_history where user_id = $1', [a.y]);
+    const r = await call(`mutation ($slug: String!, $email: String!) {
+      login(tenantSlug: $slug, email: $email, password: "not-the-password") { accessToken }
+      logoutAll }`, { slug: a.slug, email: `y@${a.slug}.test` });
+    expect(errorCodes(r)).toContain('BAD_USER_INPUT');
+    expect(await count(owner, 'select count(*) as n from login_history where user_id = $1', [a.y])).toBe(before);
+    expect(errorCodes(await login(a, 'y', 'not-the-password'))).toEqual(['INVALID_CREDENTIALS']);
+    expect(await count(owner, 'select count(*) as n from login_history where user_id = $1', [a.y])).toBe(before + 1);
+    await owner.query('update users set login_attempts = 0 where id = $1', [a.y]);
+  });
+
+  it('concurrent wrong passwords are all counted: the lockout cannot be raced', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => login(b, 'manager', 'wrong-wrong-wrong')));
+    expect(results.every((r) => ['INVALID_CREDENTIALS', 'ACCOUNT_LOCKED'].includes(errorCodes(r)[0]!))).toBe(true);
+    expect(await count(owner, `select count(*) as n from login_history where user_id = $1 and not success`, [b.manager])).toBe(8);
+    expect(errorCodes(await login(b, 'manager'))).toEqual(['ACCOUNT_LOCKED']);
+  });
+});
+
 describe('refresh tokens', () => {
   it('rotate: the new pair works and the old refresh token is spent', async () => {
     const first = (await login(a, 'admin')).data!.login;
     const second = await call(REFRESH, { t: first.refreshToken });
     expect(second.errors).toBeUndefined();
     expect(second.data!.refreshSession.refreshToken).not.toBe(first.refreshToken);
+    expect(await count(owner, 'select count(*) as n from rotated_refresh_tokens where session_id = $1', [decodeJwt(first.accessToken).sid])).toBe(1);
     const third = await call(REFRESH, { t: second.data!.refreshSession.refreshToken });
     expect(third.errors).toBeUndefined();
     expect((await call(`{ viewer { role } }`, {}, third.data!.refreshSession.accessToken)).data!.viewer.role).toBe('owner');
@@ -177,12 +199,13 @@ describe('refresh tokens', () => {
     expect(errorCodes(await call(REFRESH, { t: 'never-issued' }))).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('concurrent refreshes with the same token: at most one succeeds', async () => {
+  it('concurrent refreshes with the same token: exactly one succeeds, the others see reuse and revoke the session', async () => {
     const first = (await login(b, 'x')).data!.login;
     const results = await Promise.all(Array.from({ length: 6 }, () => call(REFRESH, { t: first.refreshToken })));
-    const ok = results.filter((r) => !r.errors);
-    expect(ok.length).toBeLessThanOrEqual(1);
-    for (const r of results.filter((x) => x.errors)) expect(['SESSION_REVOKED', 'UNAUTHENTICATED']).toContain(errorCodes(r)[0]);
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    for (const r of results.filter((x) => x.errors)) expect(errorCodes(r)).toEqual(['SESSION_REVOKED']);
+    const sid = decodeJwt(first.accessToken).sid;
+    expect(await count(owner, 'select count(*) as n from sessions where id = $1 and revoked_at is not null', [sid])).toBe(1);
   });
 });
 
@@ -215,6 +238,16 @@ describe('changePassword', () => {
     expect(errorCodes(await call(REFRESH, { t: other.refreshToken }))).toEqual(['SESSION_REVOKED']);
     expect((await call(REFRESH, { t: keep.refreshToken })).errors).toBeUndefined();
     expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action = 'password_change'`, [b.admin])).toBe(1);
+  });
+
+  it('wrong current passwords count towards the lockout like failed logins', async () => {
+    const token = (await login(a, 'manager')).data!.login.accessToken;
+    const change = `mutation { changePassword(currentPassword: "guess-guess-guess", newPassword: "another-long-passphrase") }`;
+    const codes = [];
+    for (let i = 0; i < 6; i += 1) codes.push(errorCodes(await call(change, {}, token))[0]);
+    expect(codes.slice(0, 4)).toEqual(Array(4).fill('INVALID_CREDENTIALS'));
+    expect(codes.slice(4)).toEqual(['ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
+    expect(errorCodes(await login(a, 'manager'))).toEqual(['ACCOUNT_LOCKED']);
   });
 });
 

@@ -71,7 +71,8 @@ describe('access tokens', () => {
     await rejected(svc, `${Buffer.from('{"alg":"none","kid":"hs-1"}').toString('base64url')}.${p}.`);
     const wrong = await createTokenService({ ...base, secret: 'w'.repeat(40) });
     await rejected(svc, (await wrong.sign(viewer)).token);
-    // An ES256 public key must not be usable as an HS256 secret.
+    // A kid naming an ES256 key never verifies an HS256 token (each kid pins its algorithm;
+    // jose would also refuse the key type, so this guards the behaviour, not one line).
     const es = await privateJwk('ES256', 'es-1');
     const { d: _d, ...esPublic } = es;
     const mixed = await createTokenService({ ...base, secret: SECRET, verifyKeys: JSON.stringify([esPublic]) });

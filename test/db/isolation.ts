@@ -44,7 +44,7 @@ export function useTenants(label: string): IsolationContext {
   return ctx;
 }
 
-export const asUser = <T>(app: pg.Pool, fx: TenantFixture, who: 'admin' | 'x' | 'y', fn: (c: pg.PoolClient) => Promise<T>) =>
+export const asUser = <T>(app: pg.Pool, fx: TenantFixture, who: 'admin' | 'x' | 'y' | 'manager', fn: (c: pg.PoolClient) => Promise<T>) =>
   asRole(app, { role: 'fortress_user', tenantId: fx.tenantId, userId: fx[who] }, fn);
 
 function insertSql(table: string, values: Record<string, unknown>) {

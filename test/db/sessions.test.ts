@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, expectSqlError } from '../helpers.js';
+import { asRole, count, expectSqlError } from '../helpers.js';
 import { asUser, describeTenantIsolation, useTenants } from './isolation.js';
 
 const ctx = useTenants('sessions');
@@ -32,6 +32,24 @@ describe('sessions: own sessions only', () => {
     await asUser(app, a, 'x', (c) =>
       expectSqlError(c, `insert into sessions (tenant_id, user_id, refresh_token_hash, expires_at) values ($1, $2, 'h', now())`, [a.tenantId, a.y], '42501'),
     );
+  });
+
+  it('revocation is one-way: a revoked session cannot be reopened', async () => {
+    const { app, a } = ctx;
+    await asUser(app, a, 'x', async (c) => {
+      expect((await c.query('update sessions set revoked_at = now() where id = $1', [a.sessionX])).rowCount).toBe(1);
+      await expectSqlError(c, 'update sessions set revoked_at = null where id = $1', [a.sessionX], '42501');
+    });
+  });
+
+  it('the sign-in functions run for the anonymous role only', async () => {
+    const { app, a } = ctx;
+    await asUser(app, a, 'x', (c) => expectSqlError(c, 'select * from app.login_lookup($1, $2)', [a.slug, `x@${a.slug}.test`], '42501'));
+    // Control: as anonymous the lookup answers, with the user's id.
+    await asRole(app, { role: 'fortress_anonymous' }, async (c) => {
+      const { rows } = await c.query('select user_id from app.login_lookup($1, $2)', [a.slug, `x@${a.slug}.test`]);
+      expect(rows).toEqual([{ user_id: a.x }]);
+    });
   });
 
   it('refresh token hashes are not readable by app roles', async () => {

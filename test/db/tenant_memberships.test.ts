@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count } from '../helpers.js';
+import { count, expectSqlError } from '../helpers.js';
 import { asUser, describeTenantIsolation, useTenants } from './isolation.js';
 
 const ctx = useTenants('members');
@@ -37,5 +37,32 @@ describe('tenant_memberships: roles inside a tenant', () => {
     } finally {
       await owner.query(`update tenant_memberships set role = 'member' where user_id = $1`, [a.y]);
     }
+  });
+});
+
+describe('tenant_memberships: the owner role', () => {
+  it('an admin who is not an owner can neither become owner nor demote or remove an owner; an owner can', async () => {
+    const { app, a } = ctx;
+    await asUser(app, a, 'manager', async (c) => {
+      await expectSqlError(c, `update tenant_memberships set role = 'owner' where user_id = $1`, [a.manager], '42501');
+      expect((await c.query(`update tenant_memberships set role = 'member' where user_id = $1`, [a.admin])).rowCount).toBe(0);
+      expect((await c.query('delete from tenant_memberships where user_id = $1', [a.admin])).rowCount).toBe(0);
+      await expectSqlError(c, `insert into tenant_memberships (tenant_id, user_id, role) values ($1, $2, 'owner')`, [a.tenantId, a.invitee], '42501');
+      // Control: the same admin manages members.
+      expect((await c.query(`update tenant_memberships set role = 'admin' where user_id = $1`, [a.x])).rowCount).toBe(1);
+    });
+    await asUser(app, a, 'admin', async (c) => {
+      expect((await c.query(`update tenant_memberships set role = 'owner' where user_id = $1`, [a.manager])).rowCount).toBe(1);
+    });
+  });
+
+  it('the last owner can be neither demoted nor removed; with a second owner both work', async () => {
+    const { app, a } = ctx;
+    await asUser(app, a, 'admin', async (c) => {
+      await expectSqlError(c, `update tenant_memberships set role = 'member' where user_id = $1`, [a.admin], 'P0001');
+      await expectSqlError(c, 'delete from tenant_memberships where user_id = $1', [a.admin], 'P0001');
+      await c.query(`update tenant_memberships set role = 'owner' where user_id = $1`, [a.manager]);
+      expect((await c.query(`update tenant_memberships set role = 'member' where user_id = $1`, [a.admin])).rowCount).toBe(1);
+    });
   });
 });

@@ -15,13 +15,13 @@ describeTenantIsolation(
 );
 
 describe('users: inside a tenant', () => {
-  it('a member sees only themselves; the owner sees all four', async () => {
+  it('a member sees only themselves; the owner sees all five', async () => {
     const { app, a } = ctx;
     await asUser(app, a, 'x', async (c) => {
       expect((await c.query('select id from users')).rows.map((r) => r.id)).toEqual([a.x]);
     });
     await asUser(app, a, 'admin', async (c) => {
-      expect(await count(c, 'select count(*) as n from users')).toBe(4);
+      expect(await count(c, 'select count(*) as n from users')).toBe(5);
     });
   });
 
@@ -30,7 +30,7 @@ describe('users: inside a tenant', () => {
     await asUser(app, a, 'admin', async (c) => {
       await expectSqlError(c, 'select password_hash from users', [], '42501');
       await expectSqlError(c, 'select login_attempts, locked_until from users', [], '42501');
-      expect(await count(c, 'select count(email) as n from users')).toBe(4);
+      expect(await count(c, 'select count(email) as n from users')).toBe(5);
     });
   });
 
