@@ -8,8 +8,10 @@ create policy owner_maintenance on orders to fortress_owner using (true) with ch
 create policy select_own_or_admin on orders for select to fortress_user
   using (tenant_id = (select app.current_tenant_id())
          and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
+-- A new order starts as 'created'; payment moves it on, not its author.
 create policy insert_own on orders for insert to fortress_user
-  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id())
+              and status = 'created');
 create policy update_admin on orders for update to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()))
   with check (tenant_id = (select app.current_tenant_id()));

@@ -14,8 +14,10 @@ create policy select_own_account_or_admin on transactions for select to fortress
   using (tenant_id = (select app.current_tenant_id())
          and ((select app.is_tenant_admin())
               or account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))));
+-- App roles may only add pending entries; posting is the ledger's job
+-- (a controlled function in a later migration), never a client's claim.
 create policy insert_own_account_or_admin on transactions for insert to fortress_user
-  with check (tenant_id = (select app.current_tenant_id())
+  with check (tenant_id = (select app.current_tenant_id()) and status = 'pending'
               and ((select app.is_tenant_admin())
                    or account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))));
 

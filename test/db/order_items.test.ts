@@ -20,4 +20,20 @@ describe('order_items: follow the order', () => {
     });
     await asUser(app, a, 'x', async (c) => expect(await count(c, 'select count(*) as n from order_items')).toBe(1));
   });
+
+  it("x adds lines to their own 'created' order only at the product's price", async () => {
+    const { app, a } = ctx;
+    const sql = `insert into order_items (tenant_id, order_id, product_id, quantity, unit_price) values ($1, $2, $3, 1, $4)`;
+    await asUser(app, a, 'x', async (c) => {
+      await expectSqlError(c, sql, [a.tenantId, a.orderX, a.product, '0.01'], '42501');
+      await c.query(sql, [a.tenantId, a.orderX, a.product, '5.99']); // control: the fixture product costs 5.99
+    });
+    // Once the order is paid (moved by the owner), no more lines.
+    await ctx.owner.query(`update orders set status = 'paid' where id = $1`, [a.orderX]);
+    try {
+      await asUser(app, a, 'x', (c) => expectSqlError(c, sql, [a.tenantId, a.orderX, a.product, '5.99'], '42501'));
+    } finally {
+      await ctx.owner.query(`update orders set status = 'created' where id = $1`, [a.orderX]);
+    }
+  });
 });

@@ -27,4 +27,13 @@ describe('orders: own or admin; status moved by admins', () => {
       expect((await c.query(`update orders set status = 'shipped' where id = $1`, [a.orderX])).rowCount).toBe(1);
     });
   });
+
+  it("a new order starts as 'created': a member cannot insert it as paid (control: created is accepted)", async () => {
+    const { app, a } = ctx;
+    const sql = `insert into orders (tenant_id, user_id, currency, status) values ($1, $2, 'BRL', $3)`;
+    await asUser(app, a, 'x', async (c) => {
+      await expectSqlError(c, sql, [a.tenantId, a.x, 'paid'], '42501');
+      await c.query(sql, [a.tenantId, a.x, 'created']);
+    });
+  });
 });

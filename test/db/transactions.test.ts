@@ -43,6 +43,15 @@ describe('transactions: the insert-only ledger', () => {
     });
   });
 
+  it('app roles add only pending entries (control: pending is accepted)', async () => {
+    const { app, a } = ctx;
+    const sql = `insert into transactions (tenant_id, account_id, type, amount, currency, status) values ($1, $2, 'credit', '1', 'BRL', $3)`;
+    await asUser(app, a, 'admin', async (c) => {
+      await expectSqlError(c, sql, [a.tenantId, a.accountX, 'posted'], '42501');
+      await c.query(sql, [a.tenantId, a.accountX, 'pending']);
+    });
+  });
+
   it('amounts are never negative', async () => {
     const { app, a } = ctx;
     await asUser(app, a, 'x', async (c) => {

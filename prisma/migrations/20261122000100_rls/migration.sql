@@ -507,9 +507,13 @@ create policy owner_maintenance on order_items to fortress_owner using (true) wi
 
 create policy select_visible_order on order_items for select to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and order_id in (select o.id from orders o));
+-- Lines go only into the caller's own order that is still 'created', at the
+-- product's current price.
 create policy insert_own_order on order_items for insert to fortress_user
   with check (tenant_id = (select app.current_tenant_id())
-              and order_id in (select o.id from orders o where o.user_id = (select app.current_user_id())));
+              and order_id in (select o.id from orders o
+                                where o.user_id = (select app.current_user_id()) and o.status = 'created')
+              and unit_price = (select p.price from products p where p.id = product_id));
 
 grant select on order_items to fortress_user;
 grant insert (tenant_id, order_id, product_id, quantity, unit_price) on order_items to fortress_user;
@@ -527,8 +531,10 @@ create policy owner_maintenance on orders to fortress_owner using (true) with ch
 create policy select_own_or_admin on orders for select to fortress_user
   using (tenant_id = (select app.current_tenant_id())
          and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
+-- A new order starts as 'created'; payment moves it on, not its author.
 create policy insert_own on orders for insert to fortress_user
-  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id())
+              and status = 'created');
 create policy update_admin on orders for update to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()))
   with check (tenant_id = (select app.current_tenant_id()));
@@ -711,8 +717,10 @@ create policy select_own_account_or_admin on transactions for select to fortress
   using (tenant_id = (select app.current_tenant_id())
          and ((select app.is_tenant_admin())
               or account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))));
+-- App roles may only add pending entries; posting is the ledger's job
+-- (a controlled function in a later migration), never a client's claim.
 create policy insert_own_account_or_admin on transactions for insert to fortress_user
-  with check (tenant_id = (select app.current_tenant_id())
+  with check (tenant_id = (select app.current_tenant_id()) and status = 'pending'
               and ((select app.is_tenant_admin())
                    or account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))));
 
