@@ -27,7 +27,7 @@ async function call(query: string, variables: Record<string, unknown> = {}, toke
   });
   return { status: res.status, ...((await res.json()) as object) };
 }
-const login = (fx: TenantFixture, who: 'admin' | 'x' | 'y', password = PASSWORD) =>
+const login = (fx: TenantFixture, who: 'admin' | 'x' | 'y' | 'manager', password = PASSWORD) =>
   call(LOGIN, { slug: fx.slug, email: `${who}@${fx.slug}.test`, password });
 
 beforeAll(async () => {
