@@ -1,8 +1,10 @@
 // Builds the Yoga instance: limits, authentication, the request transaction,
 // error masking, health and readiness. src/server.ts only listens.
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, getOperationAST, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { MAX_QUERY_COST, operationCost } from './schema/cost.js';
 import { schema } from './schema/index.js';
 import type { Context } from './context.js';
 import type { Database } from './db/client.js';
@@ -25,6 +27,73 @@ export interface YogaOptions {
   logging?: boolean;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy?: boolean;
+  /** Answer introspection queries (default: only in development). */
+  introspection?: boolean;
+}
+
+/** Largest request body accepted, in bytes; larger ones get HTTP 413 before parsing. */
+export const MAX_BODY_BYTES = 1_048_576;
+
+/** An error for a request refused before execution: HTTP 4xx under application/graphql-response+json. */
+const refused = (message: string, code: string, extensions: Record<string, unknown> = {}, status = 400) =>
+  new GraphQLError(message, { extensions: { code, ...extensions, http: { spec: true, status } } });
+
+/**
+ * Refuses bodies over MAX_BODY_BYTES with 413 before Yoga reads them: by
+ * Content-Length when sent, otherwise by counting a copy of the stream up to
+ * the limit (a chunked upload cannot slip past).
+ */
+function useBodyLimit(): Plugin<Context> {
+  const tooLarge = (fetchAPI: { Response: typeof Response }) =>
+    fetchAPI.Response.json(
+      { errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: MAX_BODY_BYTES } }] },
+      { status: 413 },
+    );
+  return {
+    async onRequest({ request, fetchAPI, endResponse }) {
+      if (!request.body) return;
+      const declared = Number(request.headers.get('content-length') ?? NaN);
+      if (Number.isFinite(declared)) {
+        if (declared > MAX_BODY_BYTES) endResponse(tooLarge(fetchAPI));
+        return;
+      }
+      const reader = request.clone().body!.getReader();
+      let size = 0;
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        size += chunk.value.byteLength;
+        if (size > MAX_BODY_BYTES) {
+          await reader.cancel();
+          return endResponse(tooLarge(fetchAPI));
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Prices the operation about to run with the variables actually sent (see
+ * src/schema/cost.ts) and refuses it when it costs more than MAX_QUERY_COST.
+ * Runs before useRequestTransaction, so a refused query never reaches the
+ * database. Not a validation rule: Yoga caches validation per document, and
+ * the price depends on the variables.
+ */
+function useQueryCost(): Plugin<Context> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues ?? undefined);
+      if (cost !== undefined && cost > MAX_QUERY_COST) {
+        setResultAndStopExecution({
+          errors: [
+            refused(
+              `Query cost ${cost} exceeds the limit of ${MAX_QUERY_COST}: ask for smaller pages (first/last) or fewer nested lists`,
+              'GRAPHQL_VALIDATION_FAILED',
+              { cost, maxCost: MAX_QUERY_COST },
+            ),
+          ],
+        });
+      }
+    },
+  };
 }
 
 /**
@@ -63,14 +132,59 @@ function useErrorCodeForInvalidDocuments(): Plugin<Context> {
         errors: result.errors.map((e) =>
           e.extensions?.code
             ? e
-            : new GraphQLError(e.message, { ...e, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }),
+            : new GraphQLError(e.message, {
+                ...e,
+                // Refused before execution: 400 under application/graphql-response+json (GraphQL over HTTP).
+                extensions: { http: { spec: true, status: 400 }, ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
         ),
       });
     },
   };
 }
 
-export function buildYoga({ database, tokens, authPolicy, development = false, graphiqlHeaders, logging = true, trustProxy = false }: YogaOptions) {
+/**
+ * Anonymous callers may run only the root fields marked public (sign-up,
+ * login, refresh, viewer); anything else is UNAUTHENTICATED before a
+ * transaction starts, instead of a FORBIDDEN from the database. RLS still
+ * decides what a signed-in caller sees.
+ */
+function useSignInRequired(): Plugin<Context> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      if ((args.contextValue as Context).viewer.kind !== 'anonymous') return;
+      const operation = getOperationAST(args.document, args.operationName);
+      const root = operation && args.schema.getRootType(operation.operation);
+      if (!operation || !root) return;
+      const closed = rootFields(args.document, operation.selectionSet).filter(
+        (name) => !name.startsWith('__') && root.getFields()[name]?.extensions?.public !== true,
+      );
+      if (closed.length) {
+        setResultAndStopExecution({
+          errors: [
+            refused(`Sign in first: ${[...new Set(closed)].join(', ')} needs an access token (Authorization: Bearer <accessToken> from login)`, 'UNAUTHENTICATED', {}, 401),
+          ],
+        });
+      }
+    },
+  };
+}
+
+/** Names of the root fields a selection set asks for, through fragments. */
+function rootFields(document: DocumentNode, set: SelectionSetNode): string[] {
+  return set.selections.flatMap((s) => {
+    if (s.kind === Kind.FIELD) return [s.name.value];
+    const fragment =
+      s.kind === Kind.INLINE_FRAGMENT
+        ? s
+        : document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value);
+    return fragment && 'selectionSet' in fragment ? rootFields(document, fragment.selectionSet) : [];
+  });
+}
+
+export function buildYoga({
+  database, tokens, authPolicy, development = false, graphiqlHeaders, logging = true, trustProxy = false, introspection = development,
+}: YogaOptions) {
   const auth: AuthSettings = { tokens, refreshTtlDays: 30, maxAttempts: 5, lockMinutes: 15, ...authPolicy };
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -80,7 +194,8 @@ export function buildYoga({ database, tokens, authPolicy, development = false, g
     graphiql: development
       ? { title: 'Fortress', headers: graphiqlHeaders ? JSON.stringify(graphiqlHeaders, null, 2) : undefined }
       : false,
-    maskedErrors: { maskError },
+    // isDev stays false outside development: no original messages or stacks in responses.
+    maskedErrors: { maskError, isDev: development },
     // Yoga's own empty-body check stays available for probes; /health below answers JSON.
     healthCheckEndpoint: '/healthz',
     context: async ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) =>
@@ -92,16 +207,19 @@ export function buildYoga({ database, tokens, authPolicy, development = false, g
         auth,
       }) as Context,
     plugins: [
-      // Depth, cost, alias, directive and token limits; no field suggestions in production.
+      useBodyLimit(),
+      // Depth, alias, directive and token limits; no field suggestions in production.
+      // Armor's cost limit sees neither variables nor page sizes: useQueryCost replaces it.
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 15 },
-        // Armor's cost grows 1.5x per level and Relay adds two levels per
-        // connection; the shipped operations (operations/) stay well below this.
-        costLimit: { maxCost: 12_000 },
+        costLimit: { enabled: false },
         blockFieldSuggestion: { enabled: !development },
       }),
+      ...(introspection ? [] : [useDisableIntrospection()]),
       useErrorCodeForInvalidDocuments(),
+      useSignInRequired(),
+      useQueryCost(),
       useRequestTransaction(database),
       useReadinessCheck({
         endpoint: '/health',

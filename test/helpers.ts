@@ -15,7 +15,10 @@ export const tokens = () => createTokenService({ secret: inject('jwtSecret'), is
 export const signToken = async (userId: string, tenantId: string, role: 'owner' | 'admin' | 'member', sessionId?: string) =>
   (await (await tokens()).sign({ userId, tenantId, role, sessionId })).token;
 
-export async function testApp(opts: { poolMax?: number; onQuery?: (sql: string) => void; txMaxWaitMs?: number } = {}) {
+/** The app as production runs it (no GraphiQL, no introspection unless asked), on the suite's database. */
+export async function testApp(
+  opts: { poolMax?: number; onQuery?: (sql: string) => void; txMaxWaitMs?: number; introspection?: boolean; development?: boolean } = {},
+) {
   const database = createDatabase({
     url: inject('authenticatorUrl'),
     poolMax: opts.poolMax ?? 4,
@@ -24,7 +27,9 @@ export async function testApp(opts: { poolMax?: number; onQuery?: (sql: string) 
     onQuery: opts.onQuery,
   });
   // trustProxy: yoga.fetch has no socket, so tests give the client address in X-Forwarded-For.
-  const yoga = buildYoga({ database, tokens: await tokens(), logging: false, trustProxy: true });
+  const yoga = buildYoga({
+    database, tokens: await tokens(), logging: false, trustProxy: true, introspection: opts.introspection, development: opts.development,
+  });
   return { database, yoga, close: () => database.close() };
 }
 

@@ -38,6 +38,7 @@ const AuthPayload = builder.objectRef<AuthResult>('AuthPayload').implement({
 
 builder.mutationFields((t) => ({
   signUp: t.field({
+    extensions: { public: true },
     type: AuthPayload,
     description: 'Creates a tenant and its owner, and signs the owner in.',
     args: {
@@ -49,6 +50,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx, info) => (soleField(info), signUp(ctx, ctx.auth, args)),
   }),
   login: t.field({
+    extensions: { public: true },
     type: AuthPayload,
     description: 'INVALID_CREDENTIALS for any wrong tenant/email/password; ACCOUNT_LOCKED after repeated failures.',
     args: {
@@ -59,6 +61,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx, info) => (soleField(info), login(ctx, ctx.auth, args)),
   }),
   refreshSession: t.field({
+    extensions: { public: true },
     type: AuthPayload,
     description: 'Rotates the refresh token. Presenting an already-rotated token revokes the session (SESSION_REVOKED).',
     args: { refreshToken: t.arg.string({ required: true }) },

@@ -40,7 +40,9 @@ builder.queryField('viewer', (t) =>
   t.field({
     type: Viewer,
     nullable: true,
-    description: 'Null without a valid access token.',
+    description: 'Null without a valid access token. Open to anonymous callers, so a client can ask whether it is signed in.',
+    // Open to anonymous callers (src/yoga.ts useSignInRequired); every other root field needs sign-in.
+    extensions: { public: true },
     resolve: (_root, _args, ctx) =>
       ctx.viewer.kind === 'user' ? { userId: ctx.viewer.userId, tenantId: ctx.viewer.tenantId } : null,
   }),

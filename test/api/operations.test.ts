@@ -3,6 +3,7 @@
 // data only.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kind, parse, print, visit } from 'graphql';
 import type pg from 'pg';
 import { gql, ownerPool, testApp } from '../helpers.js';
 import { createTenant, type TenantFixture } from '../fixtures.js';
@@ -26,6 +27,17 @@ afterAll(async () => {
 });
 
 const byName = (name: string) => Object.values(manifest).find((q) => q.includes(`query ${name}`))!;
+
+/** What Apollo Client and urql send: `__typename` added to every selection set. */
+const withTypename = (query: string) =>
+  print(
+    visit(parse(query), {
+      SelectionSet: (node) =>
+        node.selections.some((s) => s.kind === Kind.FIELD && s.name.value === '__typename')
+          ? undefined
+          : { ...node, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }, ...node.selections] },
+    }),
+  );
 
 describe('persisted operations', () => {
   it('the manifest holds every operation, keyed by its sha256', async () => {
@@ -51,5 +63,18 @@ describe('persisted operations', () => {
     const all = out.join();
     for (const id of [a.accountX, a.transactionX, a.product, a.orderX]) expect(all).toContain(id);
     for (const id of [a.accountY, a.transactionY, b.accountX, b.product, b.orderX]) expect(all).not.toContain(id);
+  });
+
+  it('run as Apollo and urql send them, with __typename in every selection: same data, within the limits', async () => {
+    const token = await a.token('admin');
+    const runs = { ViewerAccounts: {}, AccountStatement: { accountId: a.accountX }, CatalogPage: {}, OrderDetail: { orderId: a.orderX } };
+    expect(Object.keys(runs)).toHaveLength(Object.keys(manifest).length);
+    for (const [name, variables] of Object.entries(runs)) {
+      const typed = withTypename(byName(name));
+      expect(typed.match(/__typename/g)!.length, name).toBeGreaterThan(2);
+      const [plain, r] = [await gql(app.yoga, byName(name), { token, variables }), await gql(app.yoga, typed, { token, variables })];
+      expect(r.errors, name).toBeUndefined();
+      expect(JSON.stringify(r.data, (k, v) => (k === '__typename' ? undefined : v)), name).toBe(JSON.stringify(plain.data));
+    }
   });
 });
