@@ -1,26 +1,36 @@
 // Wires config, database and Yoga together for the server.
-import { loadEnv, tokenConfig, type Env } from './config.js';
+import { ConfigError, loadEnv, tokenConfig, type Env } from './config.js';
 import { prepareDatabase } from './db/setup.js';
 import { createDatabase } from './db/client.js';
 import { assertSafeLoginRole } from './db/safety.js';
 import { createTokenService } from './auth/tokens.js';
-import { buildYoga, type FortressYoga } from './yoga.js';
+import { buildYoga, type FortressYoga, type YogaOptions } from './yoga.js';
+import { explainConnectionError } from './db/connection-errors.js';
 import { seedDemo } from './db/seed.js';
 import { demoLogins, type DemoLogin } from './db/demo.js';
 
 export interface App {
   env: Env;
   yoga: FortressYoga;
-  /** Demo users and ready-made access tokens (when started with `demo`). */
+  /** Demo users and ready-made access tokens (development with SEED_DEMO only). */
   demo: DemoLogin[];
+  /** How GraphiQL is signed in, for the start-up message (development only). */
+  graphiqlNote?: string;
   close: () => Promise<void>;
 }
 
+/** GraphiQL's demo token lives long enough for a working session; a reload mints a new one. */
+const GRAPHIQL_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+
 export async function startApp(
   source: NodeJS.ProcessEnv = process.env,
-  opts: { log?: (m: string) => void; demo?: boolean } = {},
+  opts: { log?: (m: string) => void; /** Default: SEED_DEMO (true only in development). */ demo?: boolean } = {},
 ): Promise<App> {
   const env = loadEnv(source);
+  const development = env.NODE_ENV === 'development';
+  const withDemo = opts.demo ?? env.SEED_DEMO === 'true';
+  // Demo users share a published password and get live tokens: never outside development.
+  if (withDemo && !development) throw new ConfigError(`Refusing demo data with NODE_ENV=${env.NODE_ENV}: it is for development only`);
   const prepared = await prepareDatabase(env, { log: opts.log });
   const database = createDatabase({
     url: prepared.authenticatorUrl,
@@ -33,31 +43,78 @@ export async function startApp(
   } catch (e) {
     await database.close();
     await prepared.stop();
+    throw explainConnectionError(
+      e,
+      env.AUTHENTICATOR_URL ? 'AUTHENTICATOR_URL' : env.DATABASE_URL ? 'fortress_authenticator (AUTHENTICATOR_PASSWORD on DATABASE_URL\'s host)' : 'the embedded cluster',
+      prepared.authenticatorUrl,
+    );
+  }
+  try {
+    const tokens = await createTokenService(tokenConfig(env, prepared.jwtSecret));
+    let demo: DemoLogin[] = [];
+    if (withDemo) {
+      await seedDemo(prepared.ownerUrl, opts.log);
+      demo = await demoLogins(prepared.ownerUrl, tokens);
+    }
+    // GraphiQL opens signed in as the first demo member, so the first query shows data. Its
+    // token is minted each time the page is served: a stale one would only show
+    // "Error fetching schema".
+    const member = demo.find((d) => d.role === 'member');
+    let graphiqlSession: YogaOptions['graphiqlSession'];
+    let graphiqlNote: string | undefined;
+    if (development && member) {
+      const viewer = await tokens.viewerFromAuthorization(`Bearer ${member.token}`);
+      if (viewer.kind !== 'user') throw new Error('demo token did not verify');
+      const graphiqlTokens = await createTokenService({ ...tokenConfig(env, prepared.jwtSecret), ttlSeconds: GRAPHIQL_TOKEN_TTL_SECONDS });
+      const hours = GRAPHIQL_TOKEN_TTL_SECONDS / 3600;
+      graphiqlNote =
+        `GraphiQL is signed in as ${member.email} (${member.role}, tenant ${member.tenant}) with a token minted each time ` +
+        `the page loads (valid ${hours} h): reload the page for a new one; \`npm run token\` prints tokens for every demo user.`;
+      graphiqlSession = async () => ({
+        headers: { Authorization: `Bearer ${(await graphiqlTokens.sign(viewer)).token}` },
+        title: `Fortress — ${member.email} (reload for a fresh token)`,
+        banner: [
+          `# Fortress GraphiQL (development)`,
+          `#`,
+          `# Signed in as ${member.email} (${member.role} of tenant "${member.tenant}"): the Authorization`,
+          `# header below holds a token minted when this page loaded, valid for ${hours} hours.`,
+          `# When it expires (UNAUTHENTICATED, or "Error fetching schema"), reload the page for a new one;`,
+          `# \`npm run token\` prints tokens for every demo user (password "${member.password}").`,
+          `{`,
+          `  viewer { user { email } tenant { name } role }`,
+          `}`,
+          ``,
+        ].join('\n'),
+      });
+    } else if (development) {
+      graphiqlNote = 'GraphiQL is not signed in (no demo data): call `login` and send its accessToken as "Authorization: Bearer <token>".';
+    }
+    const yoga = buildYoga({
+      database,
+      tokens,
+      authPolicy: {
+      refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      maxAttempts: env.LOGIN_MAX_ATTEMPTS,
+      lockMinutes: env.LOGIN_LOCK_MINUTES,
+      perAddressPerMinute: env.LOGIN_RATE_PER_MINUTE,
+    },
+      development,
+      trustProxy: env.TRUST_PROXY === 'true',
+      graphiqlSession,
+    });
+    return {
+      env,
+      yoga,
+      demo,
+      graphiqlNote,
+      close: async () => {
+        await database.close();
+        await prepared.stop();
+      },
+    };
+  } catch (e) {
+    await database.close();
+    await prepared.stop();
     throw e;
   }
-  const tokens = await createTokenService(tokenConfig(env, prepared.jwtSecret));
-  let demo: DemoLogin[] = [];
-  if (opts.demo) {
-    await seedDemo(prepared.ownerUrl, opts.log);
-    demo = await demoLogins(prepared.ownerUrl, tokens);
-  }
-  // GraphiQL opens signed in as the first demo member, so the first query shows data.
-  const member = demo.find((d) => d.role === 'member');
-  const yoga = buildYoga({
-    database,
-    tokens,
-    authPolicy: { refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS, maxAttempts: env.LOGIN_MAX_ATTEMPTS, lockMinutes: env.LOGIN_LOCK_MINUTES },
-    development: env.NODE_ENV === 'development',
-    trustProxy: env.TRUST_PROXY === 'true',
-    graphiqlHeaders: member ? { Authorization: `Bearer ${member.token}` } : undefined,
-  });
-  return {
-    env,
-    yoga,
-    demo,
-    close: async () => {
-      await database.close();
-      await prepared.stop();
-    },
-  };
 }

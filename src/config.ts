@@ -10,10 +10,10 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: intFrom(4000).pipe(z.number().max(65535)),
   /** Owner connection: migrations and seeds. Unset: embedded PostgreSQL. */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a URL like postgres://user:password@host:5432/database' }).optional(),
   /** The server's login (fortress_authenticator). Default: DATABASE_URL with that user and AUTHENTICATOR_PASSWORD. */
-  AUTHENTICATOR_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  AUTHENTICATOR_PASSWORD: z.string().min(16).optional(),
+  AUTHENTICATOR_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a URL like postgres://fortress_authenticator:password@host:5432/database' }).optional(),
+  AUTHENTICATOR_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Key id of JWT_SECRET, put in the token header so keys can rotate. */
   JWT_KID: z.string().min(1).default('hs-1'),
@@ -25,6 +25,8 @@ const envSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: intFrom(30),
   LOGIN_MAX_ATTEMPTS: intFrom(5),
   LOGIN_LOCK_MINUTES: intFrom(15),
+  /** Sign-in attempts (login, sign-up, password change) allowed per client address per minute. */
+  LOGIN_RATE_PER_MINUTE: intFrom(30),
   JWT_ISSUER: z.string().min(1).default('fortress'),
   JWT_AUDIENCE: z.string().min(1).default('fortress-api'),
   DB_POOL_MAX: intFrom(10),
@@ -34,29 +36,64 @@ const envSchema = z.object({
   DB_TX_TIMEOUT_MS: intFrom(15_000),
   FORTRESS_DATA_DIR: z.string().min(1).default('.fortress'),
   EMBEDDED_PG_PORT: intFrom(54329).pipe(z.number().max(65535)),
-  SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  /** Demo tenants with a published password, and ready-made tokens: development only. Default: true in development. */
+  SEED_DEMO: z.enum(['true', 'false']).optional(),
   /** Set when a reverse proxy sets X-Forwarded-For: client addresses are then read from it. */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
 });
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = Omit<z.infer<typeof envSchema>, 'SEED_DEMO'> & { SEED_DEMO: 'true' | 'false' };
 
 export class ConfigError extends Error {}
 
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = envSchema.safeParse(source);
+/** What `db:migrate` / `db:seed` need: the database, not the server's secrets. */
+const DATABASE_KEYS = {
+  NODE_ENV: true,
+  DATABASE_URL: true,
+  AUTHENTICATOR_URL: true,
+  AUTHENTICATOR_PASSWORD: true,
+  FORTRESS_DATA_DIR: true,
+  EMBEDDED_PG_PORT: true,
+  SEED_DEMO: true,
+} as const;
+const databaseSchema = envSchema.pick(DATABASE_KEYS);
+export type DatabaseEnv = Pick<Env, keyof typeof DATABASE_KEYS>;
+
+function parse<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.infer<S> {
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+    // One line per bad variable, naming it.
+    throw new ConfigError(parsed.error.issues.map((i) => `Invalid environment: ${i.path.join('.')}: ${i.message}`).join('\n'));
   }
-  const env = parsed.data;
-  if ((env.NODE_ENV === 'production' || env.DATABASE_URL) && !env.JWT_SECRET) {
-    throw new ConfigError('Invalid environment:\n  JWT_SECRET: required in production and with DATABASE_URL');
-  }
+  return parsed.data;
+}
+
+function checkDatabase<E extends z.infer<typeof databaseSchema>>(env: E): E & { SEED_DEMO: 'true' | 'false' } {
   if (env.DATABASE_URL && !env.AUTHENTICATOR_URL && !env.AUTHENTICATOR_PASSWORD) {
     throw new ConfigError(
-      'Invalid environment:\n  AUTHENTICATOR_PASSWORD: required with DATABASE_URL (or set AUTHENTICATOR_URL)',
+      'Invalid environment: AUTHENTICATOR_PASSWORD: required with DATABASE_URL (or set AUTHENTICATOR_URL)',
     );
+  }
+  // Demo tenants share a published password and come with live tokens: they
+  // must never reach a deployment by default or by accident.
+  if (env.SEED_DEMO === 'true' && env.NODE_ENV !== 'development') {
+    throw new ConfigError(
+      `Invalid environment: SEED_DEMO: demo data (published password) is for NODE_ENV=development only, not ${env.NODE_ENV}`,
+    );
+  }
+  return { ...env, SEED_DEMO: env.SEED_DEMO ?? (env.NODE_ENV === 'development' ? 'true' : 'false') };
+}
+
+/** The database part of the environment only (migrations and seeds need no JWT secret). */
+export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): DatabaseEnv {
+  return checkDatabase(parse(databaseSchema, source));
+}
+
+/** Everything the server needs. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const env = checkDatabase(parse(envSchema, source));
+  if ((env.NODE_ENV === 'production' || env.DATABASE_URL) && !env.JWT_SECRET) {
+    throw new ConfigError('Invalid environment: JWT_SECRET: required in production and with DATABASE_URL');
   }
   return env;
 }

@@ -1,6 +1,8 @@
 // Builds the Yoga instance: limits, authentication, the request transaction,
 // error masking, health and readiness. src/server.ts only listens.
-import { GraphQLError, Kind, getOperationAST, type DocumentNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError, Kind, getArgumentValues, getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type SelectionSetNode,
+} from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -11,18 +13,23 @@ import type { Database } from './db/client.js';
 import { withRequestTransaction, Rollback } from './db/request.js';
 import { pendingMigrations } from './db/migrate.js';
 import type { TokenService } from './auth/tokens.js';
-import type { AuthSettings } from './resolvers/auth.js';
+import type { AuthSettings, RunInTransaction } from './resolvers/auth.js';
+import { createSignInLimiter } from './auth/limits.js';
 import { isCommittedFailure, maskError } from './errors.js';
 
 export interface YogaOptions {
   database: Database;
   tokens: TokenService;
   /** Login policy; defaults: 5 failures lock for 15 minutes, refresh tokens live 30 days. */
-  authPolicy?: Partial<Omit<AuthSettings, 'tokens'>>;
+  authPolicy?: Partial<Omit<AuthSettings, 'tokens'>> & { perAddressPerMinute?: number };
   /** Serve GraphiQL. */
   development?: boolean;
-  /** Headers pre-filled in GraphiQL (a demo token in development). */
-  graphiqlHeaders?: Record<string, string>;
+  /**
+   * GraphiQL's sign-in in development, asked for each time the page is served
+   * so its token is always fresh: headers, a title and a banner (shown as the
+   * default query) saying who it is signed in as and how to get a new token.
+   */
+  graphiqlSession?: () => Promise<{ headers?: Record<string, string>; title?: string; banner?: string }>;
   /** Yoga's logger (masked errors are logged at error level). Tests turn it off. */
   logging?: boolean;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
@@ -96,20 +103,54 @@ function useQueryCost(): Plugin<Context> {
   };
 }
 
+/** A sign-in step's first half, run before the request transaction (see src/resolvers/auth.ts). */
+type Prepare = (ctx: Context, run: RunInTransaction, args: Record<string, unknown>) => Promise<void>;
+
+/** The root field's `prepare` extension when it is the only field of the operation. */
+function preparedField(args: ExecutionArgs): { prepare: Prepare; args: Record<string, unknown>; name: string } | undefined {
+  const operation = getOperationAST(args.document, args.operationName);
+  const only = operation?.selectionSet.selections.length === 1 ? operation.selectionSet.selections[0] : undefined;
+  const root = operation && args.schema.getRootType(operation.operation);
+  if (!operation || !root || only?.kind !== Kind.FIELD) return undefined;
+  const field = root.getFields()[only.name.value];
+  const prepare = field?.extensions?.prepare as Prepare | undefined;
+  if (!field || !prepare) return undefined;
+  const variables = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+  if (variables.errors) return undefined; // execution reports them
+  return { prepare, args: getArgumentValues(field, only, variables.coerced), name: only.alias?.value ?? only.name.value };
+}
+
 /**
  * Runs the whole execution of an operation inside the request transaction
  * and hands resolvers its client as ctx.db. A result with errors rolls the
  * transaction back, so a failing operation never leaves a partial write.
+ * A sign-in field's `prepare` half runs first, outside it (argon2 must not
+ * hold a pooled connection); its failure ends the request there.
  */
 function useRequestTransaction(database: Database): Plugin<Context> {
+  const run: RunInTransaction = (viewer, fn) => withRequestTransaction(database, viewer, fn);
   return {
-    onExecute({ executeFn, setExecuteFn }) {
+    async onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
+      const ctx = args.contextValue as Context;
+      const step = preparedField(args);
+      if (step) {
+        try {
+          await step.prepare(ctx, run, step.args);
+        } catch (e) {
+          const error = maskError(e);
+          setResultAndStopExecution({
+            data: null,
+            errors: [new GraphQLError(error.message, { path: [step.name], extensions: (error as GraphQLError).extensions })],
+          });
+          return;
+        }
+      }
       setExecuteFn((args) =>
-        withRequestTransaction(database, (args.contextValue as Context).viewer, async (db) => {
-          (args.contextValue as Context).db = db;
+        withRequestTransaction(database, ctx.viewer, async (db) => {
+          ctx.db = db;
           const result = await executeFn(args);
           // Roll back on any error, except when every error is a failure whose
-          // record must persist (a failed login, a reused refresh token).
+          // record must persist (a reused refresh token).
           if ('errors' in result && result.errors?.length && !result.errors.every(isCommittedFailure)) throw new Rollback(result);
           return result;
         }),
@@ -183,17 +224,33 @@ function rootFields(document: DocumentNode, set: SelectionSetNode): string[] {
 }
 
 export function buildYoga({
-  database, tokens, authPolicy, development = false, graphiqlHeaders, logging = true, trustProxy = false, introspection = development,
+  database, tokens, authPolicy, development = false, graphiqlSession, logging = true, trustProxy = false, introspection = development,
 }: YogaOptions) {
-  const auth: AuthSettings = { tokens, refreshTtlDays: 30, maxAttempts: 5, lockMinutes: 15, ...authPolicy };
+  const policy = { refreshTtlDays: 30, maxAttempts: 5, lockMinutes: 15, ...authPolicy };
+  const auth: AuthSettings = { tokens, ...policy, limiter: authPolicy?.limiter ?? createSignInLimiter(policy) };
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     logging,
     landingPage: false,
     graphiql: development
-      ? { title: 'Fortress', headers: graphiqlHeaders ? JSON.stringify(graphiqlHeaders, null, 2) : undefined }
+      ? async () => {
+          const session = await graphiqlSession?.();
+          const headers = session?.headers ? JSON.stringify(session.headers, null, 2) : undefined;
+          return {
+            title: session?.title ?? 'Fortress',
+            defaultQuery: session?.banner,
+            headers,
+            // Yoga's GraphiQL persists headers in the browser, so a reload would bring back an
+            // expired token: use this page's fresh one, and keep tokens out of localStorage.
+            ...(headers ? { initialHeaders: headers } : {}),
+            shouldPersistHeaders: false,
+          } as import('graphql-yoga').GraphiQLOptions;
+        }
       : false,
+    // GraphiQL's scripts and styles bundled from npm (Yoga's default page loads them from a
+    // CDN: a blank page offline). Loaded on first use: 9 MB that production never needs.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     // isDev stays false outside development: no original messages or stacks in responses.
     maskedErrors: { maskError, isDev: development },
     // Yoga's own empty-body check stays available for probes; /health below answers JSON.
@@ -202,8 +259,9 @@ export function buildYoga({
       ({
         viewer: await tokens.viewerFromAuthorization(request.headers.get('authorization')),
         // X-Forwarded-For is anyone's to write: only believed behind a trusted proxy.
-        ip: (trustProxy && request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()) || req?.socket?.remoteAddress || null,
-        userAgent: request.headers.get('user-agent'),
+        // Both are recorded with sessions and login attempts: untrusted, so truncated.
+        ip: ((trustProxy && request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()) || req?.socket?.remoteAddress || '').slice(0, 64) || null,
+        userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
         auth,
       }) as Context,
     plugins: [

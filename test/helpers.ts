@@ -5,7 +5,7 @@ import { inject, expect } from 'vitest';
 import pg from 'pg';
 import { createDatabase } from '../src/db/client.js';
 import { createTokenService } from '../src/auth/tokens.js';
-import { buildYoga } from '../src/yoga.js';
+import { buildYoga, type YogaOptions } from '../src/yoga.js';
 
 export const ownerPool = () => new pg.Pool({ connectionString: inject('ownerUrl'), max: 4 });
 export const authenticatorPool = () => new pg.Pool({ connectionString: inject('authenticatorUrl'), max: 4 });
@@ -17,7 +17,14 @@ export const signToken = async (userId: string, tenantId: string, role: 'owner' 
 
 /** The app as production runs it (no GraphiQL, no introspection unless asked), on the suite's database. */
 export async function testApp(
-  opts: { poolMax?: number; onQuery?: (sql: string) => void; txMaxWaitMs?: number; introspection?: boolean; development?: boolean } = {},
+  opts: {
+    poolMax?: number;
+    onQuery?: (sql: string) => void;
+    txMaxWaitMs?: number;
+    introspection?: boolean;
+    development?: boolean;
+    authPolicy?: YogaOptions['authPolicy'];
+  } = {},
 ) {
   const database = createDatabase({
     url: inject('authenticatorUrl'),
@@ -29,6 +36,7 @@ export async function testApp(
   // trustProxy: yoga.fetch has no socket, so tests give the client address in X-Forwarded-For.
   const yoga = buildYoga({
     database, tokens: await tokens(), logging: false, trustProxy: true, introspection: opts.introspection, development: opts.development,
+    authPolicy: opts.authPolicy,
   });
   return { database, yoga, close: () => database.close() };
 }

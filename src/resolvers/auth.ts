@@ -1,14 +1,20 @@
-// Identity flows. Everything runs in the request transaction: login and
-// sign-up start as the anonymous role, use the narrow security-definer
-// functions of sql/rls/02_auth.sql, and once the user is known switch the
-// transaction to that user (applyIdentity) so sessions, audit entries and the
-// returned objects go through the ordinary RLS policies.
+// Identity flows. The sign-in steps that hash or verify a password (sign-up,
+// login, password change) have a `prepare…` half that runs before the request
+// transaction (src/yoga.ts runs it): rate limits, then argon2, which takes tens
+// of milliseconds and must not hold a pooled connection meanwhile; its few
+// reads and the record of a failure use short transactions of their own. The
+// other half runs in the request transaction as usual: it starts as the
+// anonymous role, uses the narrow security-definer functions of
+// sql/rls/02_auth.sql, and once the user is known switches the transaction to
+// that user (applyIdentity) so sessions, audit entries and the returned objects
+// go through the ordinary RLS policies.
 import { createHash, randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { requireUser, type Context, type UserViewer } from '../context.js';
 import { applyIdentity, type Db } from '../db/request.js';
-import type { TenantRoleClaim, TokenService } from '../auth/tokens.js';
+import type { TenantRoleClaim, TokenService, Viewer } from '../auth/tokens.js';
 import { assertPasswordPolicy, dummyVerify, hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js';
+import type { SignInLimiter } from '../auth/limits.js';
 import { badInput, CommittedFailure } from '../errors.js';
 import { recordAudit } from './audit.js';
 
@@ -17,6 +23,26 @@ export interface AuthSettings {
   refreshTtlDays: number;
   maxAttempts: number;
   lockMinutes: number;
+  limiter: SignInLimiter;
+}
+
+/** Runs fn in a short transaction of its own as `viewer` (the prepare halves only). */
+export type RunInTransaction = <T>(viewer: Viewer, fn: (db: Db) => Promise<T>) => Promise<T>;
+
+/** What a prepare half hands to its mutation (kept on the request context). */
+export interface PreparedSignIn {
+  /** argon2 hash of the new password (sign-up, password change). */
+  passwordHash?: string;
+  /** The verified user (login). */
+  user?: UserViewer;
+  /** A fresh hash when the stored one uses old parameters (login). */
+  rehash?: string | null;
+}
+
+function prepared(ctx: Context): PreparedSignIn {
+  // The prepare half runs whenever the field is alone in its operation, which soleField enforces first.
+  if (!ctx.prepared) throw new Error('sign-in step ran without its prepare half');
+  return ctx.prepared;
 }
 
 export interface AuthResult {
@@ -33,7 +59,7 @@ export interface AuthResult {
 const newRefreshToken = () => randomBytes(32).toString('base64url');
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-const invalidCredentials = () => new CommittedFailure('Invalid tenant, email or password', 'INVALID_CREDENTIALS');
+const invalidCredentials = () => new GraphQLError('Invalid tenant, email or password', { extensions: { code: 'INVALID_CREDENTIALS' } });
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Becomes the user inside the current transaction and opens a session for them. */
@@ -73,18 +99,24 @@ const slugify = (name: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 63);
 
-export async function signUp(
-  ctx: Context,
-  auth: AuthSettings,
-  input: { tenantName: string; tenantSlug?: string | null; email: string; password: string },
-) {
+type SignUpInput = { tenantName: string; tenantSlug?: string | null; email: string; password: string };
+
+/** Before the transaction: checks the input and hashes the password. */
+export async function prepareSignUp(ctx: Context, _run: RunInTransaction, input: SignUpInput) {
+  await ctx.auth.limiter.attempt(ctx.ip);
   const tenantName = input.tenantName.trim();
   if (tenantName.length < 2 || tenantName.length > 100) throw badInput('tenantName must be 2 to 100 characters', 'tenantName');
   const slug = input.tenantSlug ?? slugify(tenantName);
   if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw badInput('tenantSlug must be 2-63 lowercase letters, digits or dashes', 'tenantSlug');
+  assertPasswordPolicy(input.password, input.email.trim().toLowerCase());
+  ctx.prepared = { passwordHash: await hashPassword(input.password) };
+}
+
+export async function signUp(ctx: Context, auth: AuthSettings, input: SignUpInput) {
+  const tenantName = input.tenantName.trim();
+  const slug = input.tenantSlug ?? slugify(tenantName);
   const email = input.email.trim().toLowerCase();
-  assertPasswordPolicy(input.password, email);
-  const passwordHash = await hashPassword(input.password);
+  const { passwordHash } = prepared(ctx);
   await applyIdentity(ctx.db, ANONYMOUS);
   const [created] = await ctx.db.$queryRaw<{ tenant_id: string; user_id: string }[]>`
     select tenant_id, user_id from app.sign_up(${slug}, ${tenantName}, ${email}, ${passwordHash})`;
@@ -106,47 +138,50 @@ type LoginRow = {
 };
 
 /**
- * The password check shared by login and changePassword, run as the anonymous
- * role (the only one allowed the sign-in functions). The lookup locks the user
- * row until the transaction ends, so concurrent guesses are counted one by one.
- * Failures are recorded and counted towards the lockout, and commit.
+ * The password check shared by login and changePassword, before the request
+ * transaction. Rate limits come first (src/auth/limits.ts: the same for known
+ * and unknown emails); the lookup runs as the anonymous role (the only one
+ * allowed the sign-in functions) in a short transaction; argon2 runs with no
+ * connection held; a failure is recorded in login_history in a transaction of
+ * its own, which commits although the request fails. Unknown users cost a dummy
+ * verification, so every failure looks and takes the same.
  */
-async function checkPassword(ctx: Context, auth: AuthSettings, tenantSlug: string, email: string, password: string) {
-  await applyIdentity(ctx.db, ANONYMOUS);
-  const [row] = await ctx.db.$queryRaw<LoginRow[]>`select * from app.login_lookup(${tenantSlug}, ${email})`;
-  const fail = async (reason: string) => {
-    const [r] = await ctx.db.$queryRaw<{ locked: Date | null }[]>`
+async function checkPassword(ctx: Context, run: RunInTransaction, tenantSlug: string, email: string, password: string) {
+  const { limiter } = ctx.auth;
+  await limiter.beforePasswordCheck(ctx.ip, tenantSlug, email);
+  const [row] = await run(ANONYMOUS, (db) => db.$queryRaw<LoginRow[]>`select * from app.login_lookup(${tenantSlug}, ${email})`);
+  const known = row?.user_id && row.password_hash && row.role ? row : null;
+  const verified = known ? await verifyPassword(known.password_hash!, password) : (await dummyVerify(password), false);
+  if (!verified || !known?.is_active) {
+    const reason = !row?.user_id ? 'unknown_user' : !known ? 'no_password' : !verified ? 'wrong_password' : 'inactive';
+    await run(ANONYMOUS, (db) => db.$queryRaw`
       select app.record_login_failure(${tenantSlug}, ${email}, ${ctx.ip}, ${ctx.userAgent}, ${reason},
-        ${auth.maxAttempts}::int, make_interval(mins => ${auth.lockMinutes}::int)) as locked`;
-    return r?.locked ?? null;
-  };
-  const locked = () => new CommittedFailure('Too many failed attempts; try again later', 'ACCOUNT_LOCKED');
-  if (row?.locked_until && row.locked_until > new Date()) {
-    await fail('locked');
-    throw locked();
-  }
-  if (!row?.user_id || !row.password_hash || !row.role) {
-    await dummyVerify(password); // the same cost as a wrong password
-    await fail(row?.user_id ? 'no_password' : 'unknown_user');
+        ${ctx.auth.maxAttempts}::int, make_interval(mins => ${ctx.auth.lockMinutes}::int))`);
     throw invalidCredentials();
   }
-  if (!(await verifyPassword(row.password_hash, password)) || !row.is_active) {
-    const lockedUntil = await fail(row.is_active ? 'wrong_password' : 'inactive');
-    if (lockedUntil && lockedUntil > new Date()) throw locked();
-    throw invalidCredentials();
-  }
-  return { ...row, user_id: row.user_id, password_hash: row.password_hash, role: row.role };
+  await limiter.succeeded(ctx.ip, tenantSlug, email);
+  return { ...known, user_id: known.user_id!, password_hash: known.password_hash!, role: known.role! };
 }
 
-export async function login(ctx: Context, auth: AuthSettings, input: { tenantSlug: string; email: string; password: string }) {
+type LoginInput = { tenantSlug: string; email: string; password: string };
+
+/** Before the transaction: verifies the password (and rehashes it when its parameters are old). */
+export async function prepareLogin(ctx: Context, run: RunInTransaction, input: LoginInput) {
+  await ctx.auth.limiter.attempt(ctx.ip);
   const email = input.email.trim().toLowerCase();
-  const row = await checkPassword(ctx, auth, input.tenantSlug, email, input.password);
-  const user: UserViewer = { kind: 'user', userId: row.user_id, tenantId: row.tenant_id, role: row.role };
-  await applyIdentity(ctx.db, user);
-  const rehash = needsRehash(row.password_hash) ? await hashPassword(input.password) : null;
-  await ctx.db.$executeRaw`select app.record_login_success(${ctx.ip}, ${ctx.userAgent}, ${rehash})`;
-  const result = await startSession(ctx, auth, user);
-  await recordAudit(ctx.db, user, { entity: 'session', entityId: ctx.viewer.kind === 'user' ? ctx.viewer.sessionId! : null, action: 'login', diff: { ip: ctx.ip } });
+  const row = await checkPassword(ctx, run, input.tenantSlug, email, input.password);
+  ctx.prepared = {
+    user: { kind: 'user', userId: row.user_id, tenantId: row.tenant_id, role: row.role },
+    rehash: needsRehash(row.password_hash) ? await hashPassword(input.password) : null,
+  };
+}
+
+export async function login(ctx: Context, auth: AuthSettings) {
+  const { user, rehash } = prepared(ctx);
+  await applyIdentity(ctx.db, user!);
+  await ctx.db.$executeRaw`select app.record_login_success(${ctx.ip}, ${ctx.userAgent}, ${rehash ?? null})`;
+  const result = await startSession(ctx, auth, user!);
+  await recordAudit(ctx.db, user!, { entity: 'session', entityId: ctx.viewer.kind === 'user' ? ctx.viewer.sessionId! : null, action: 'login', diff: { ip: ctx.ip } });
   return result;
 }
 
@@ -185,14 +220,23 @@ export async function revokeSessions(db: Db, viewer: UserViewer, which: { id: st
   return count;
 }
 
-/** Wrong current passwords count towards the lockout, exactly like failed logins. */
-export async function changePassword(ctx: Context, auth: AuthSettings, input: { currentPassword: string; newPassword: string }) {
+type ChangePasswordInput = { currentPassword: string; newPassword: string };
+
+/** Before the transaction: verifies the current password (failures count like failed logins) and hashes the new one. */
+export async function prepareChangePassword(ctx: Context, run: RunInTransaction, input: ChangePasswordInput) {
   const viewer = requireUser(ctx);
-  const me = await ctx.db.user.findUniqueOrThrow({ where: { id: viewer.userId }, select: { email: true, tenant: { select: { slug: true } } } });
+  await ctx.auth.limiter.attempt(ctx.ip);
+  const me = await run(viewer, (db) =>
+    db.user.findUniqueOrThrow({ where: { id: viewer.userId }, select: { email: true, tenant: { select: { slug: true } } } }),
+  );
   assertPasswordPolicy(input.newPassword, me.email ?? '');
-  await checkPassword(ctx, auth, me.tenant.slug, me.email ?? '', input.currentPassword);
-  await applyIdentity(ctx.db, viewer);
-  await ctx.db.$executeRaw`select app.set_current_password_hash(${await hashPassword(input.newPassword)})`;
+  await checkPassword(ctx, run, me.tenant.slug, me.email ?? '', input.currentPassword);
+  ctx.prepared = { passwordHash: await hashPassword(input.newPassword) };
+}
+
+export async function changePassword(ctx: Context) {
+  const viewer = requireUser(ctx);
+  await ctx.db.$executeRaw`select app.set_current_password_hash(${prepared(ctx).passwordHash})`;
   // Every other session ends: whoever knew the old password can no longer refresh.
   await ctx.db.session.updateMany({
     where: { userId: viewer.userId, revokedAt: null, ...(viewer.sessionId ? { NOT: { id: viewer.sessionId } } : {}) },

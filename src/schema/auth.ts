@@ -4,7 +4,8 @@ import { builder } from './builder.js';
 import { requireUser } from '../context.js';
 import { TenantRoleEnum } from './membership.js';
 import {
-  changePassword, createUser, login, refreshSession, revokeSessions, signUp, updateMemberRole, type AuthResult,
+  changePassword, createUser, login, prepareChangePassword, prepareLogin, prepareSignUp, refreshSession, revokeSessions, signUp,
+  updateMemberRole, type AuthResult,
 } from '../resolvers/auth.js';
 
 /**
@@ -38,7 +39,9 @@ const AuthPayload = builder.objectRef<AuthResult>('AuthPayload').implement({
 
 builder.mutationFields((t) => ({
   signUp: t.field({
-    extensions: { public: true },
+    // public: open to anonymous callers. prepare: runs before the request
+    // transaction (src/yoga.ts), so argon2 never holds a pooled connection.
+    extensions: { public: true, prepare: prepareSignUp },
     type: AuthPayload,
     description: 'Creates a tenant and its owner, and signs the owner in.',
     args: {
@@ -50,15 +53,16 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx, info) => (soleField(info), signUp(ctx, ctx.auth, args)),
   }),
   login: t.field({
-    extensions: { public: true },
+    extensions: { public: true, prepare: prepareLogin },
     type: AuthPayload,
-    description: 'INVALID_CREDENTIALS for any wrong tenant/email/password; ACCOUNT_LOCKED after repeated failures.',
+    description:
+      'INVALID_CREDENTIALS for any wrong tenant, email or password; RATE_LIMITED (with retryAfterSeconds) after repeated failures, the same for known and unknown emails.',
     args: {
       tenantSlug: t.arg.string({ required: true }),
       email: t.arg.string({ required: true }),
       password: t.arg.string({ required: true }),
     },
-    resolve: (_root, args, ctx, info) => (soleField(info), login(ctx, ctx.auth, args)),
+    resolve: (_root, _args, ctx, info) => (soleField(info), login(ctx, ctx.auth)),
   }),
   refreshSession: t.field({
     extensions: { public: true },
@@ -81,9 +85,10 @@ builder.mutationFields((t) => ({
     resolve: (_root, { id }, ctx) => revokeSessions(ctx.db, requireUser(ctx), { id }),
   }),
   changePassword: t.boolean({
-    description: 'Also ends every other session of the viewer.',
+    description: 'Also ends every other session of the viewer. Wrong current passwords count towards the sign-in rate limits.',
+    extensions: { prepare: prepareChangePassword },
     args: { currentPassword: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx, info) => (soleField(info), changePassword(ctx, ctx.auth, args)),
+    resolve: (_root, _args, ctx, info) => (soleField(info), changePassword(ctx)),
   }),
   createUser: t.prismaField({
     type: 'User',

@@ -1,5 +1,5 @@
 // Identity flows through GraphQL: sign-up, login, rotation with reuse
-// detection, lockout, sessions, password changes and roles.
+// detection, rate limits, sessions, password changes and roles.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import argon2 from 'argon2';
@@ -19,20 +19,21 @@ const LOGIN = `mutation ($slug: String!, $email: String!, $password: String!) {
 const REFRESH = `mutation ($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
 
 const headers = { 'x-forwarded-for': '203.0.113.7', 'user-agent': 'vitest' };
-async function call(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GqlResult> {
-  const res = await app.yoga.fetch('http://fortress.test/graphql', {
+async function call(query: string, variables: Record<string, unknown> = {}, token?: string, ip = headers['x-forwarded-for'], target = app) {
+  const res = await target.yoga.fetch('http://fortress.test/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { 'content-type': 'application/json', ...headers, 'x-forwarded-for': ip, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, ...((await res.json()) as object) };
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), ...((await res.json()) as object) } as GqlResult & { retryAfter: string | null };
 }
-const login = (fx: TenantFixture, who: 'admin' | 'x' | 'y' | 'manager', password = PASSWORD) =>
-  call(LOGIN, { slug: fx.slug, email: `${who}@${fx.slug}.test`, password });
+const login = (fx: TenantFixture, who: 'admin' | 'x' | 'y' | 'manager', password = PASSWORD, ip?: string) =>
+  call(LOGIN, { slug: fx.slug, email: `${who}@${fx.slug}.test`, password }, undefined, ip);
 
 beforeAll(async () => {
   owner = ownerPool();
-  app = await testApp();
+  // This file signs in often from one address: the per-address limit is tested on its own app below.
+  app = await testApp({ authPolicy: { perAddressPerMinute: 10_000 } });
   a = await createTenant(owner, 'auth-a');
   b = await createTenant(owner, 'auth-b');
   const hash = await hashPassword(PASSWORD);
@@ -132,15 +133,39 @@ describe('login', () => {
     expect(ok.data!.login.tenant.slug).toBe(b.slug);
   });
 
-  it('5 consecutive failures lock the user (even the right password is refused); the lock expires', async () => {
-    for (let i = 0; i < 4; i += 1) expect(errorCodes(await login(b, 'y', 'wrong-wrong-wrong'))).toEqual(['INVALID_CREDENTIALS']);
-    expect(errorCodes(await login(b, 'y', 'wrong-wrong-wrong'))).toEqual(['ACCOUNT_LOCKED']);
-    expect(errorCodes(await login(b, 'y'))).toEqual(['ACCOUNT_LOCKED']);
-    // Fifteen minutes later (moved by the owner rather than waited for):
-    await owner.query(`update users set locked_until = now() - interval '1 second' where id = $1`, [b.y]);
-    const ok = await login(b, 'y');
+  it('5 failures from one address shut that address out of the account (even the right password), not others', async () => {
+    const ip = '198.51.100.1';
+    for (let i = 0; i < 5; i += 1) expect(errorCodes(await login(b, 'y', 'wrong-wrong-wrong', ip))).toEqual(['INVALID_CREDENTIALS']);
+    const locked = await login(b, 'y', PASSWORD, ip);
+    expect(errorCodes(locked)).toEqual(['RATE_LIMITED']);
+    expect(locked.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(14 * 60);
+    // Control: the owner of the account, from their own address, still gets in, and that clears nothing for the attacker.
+    const ok = await login(b, 'y', PASSWORD, '198.51.100.2');
     expect(ok.errors).toBeUndefined();
-    expect(await count(owner, 'select count(*) as n from users where id = $1 and login_attempts = 0 and locked_until is null', [b.y])).toBe(1);
+    expect(errorCodes(await login(b, 'y', PASSWORD, ip))).toEqual(['RATE_LIMITED']);
+    // Only the five checked passwords were recorded; the refused attempts never reached a password check.
+    expect(await count(owner, `select count(*) as n from login_history where user_id = $1 and not success and ip = $2`, [b.y, ip])).toBe(5);
+  });
+
+  it('known and unknown emails are indistinguishable: same codes, messages and time', async () => {
+    const ip = '198.51.100.3';
+    const attempt = async (email: string) => {
+      const started = performance.now();
+      const r = await call(LOGIN, { slug: a.slug, email, password: 'wrong-wrong-wrong' }, undefined, ip);
+      return { code: errorCodes(r)[0], message: r.errors![0]!.message.replace(/\(in \d+ s\)/, ''), ms: performance.now() - started };
+    };
+    const known: Awaited<ReturnType<typeof attempt>>[] = [];
+    const unknown: Awaited<ReturnType<typeof attempt>>[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      known.push(await attempt(`y@${a.slug}.test`));
+      unknown.push(await attempt(`nobody@${a.slug}.test`));
+    }
+    const strip = (r: typeof known) => r.map(({ code, message }) => ({ code, message }));
+    expect(strip(known)).toEqual(strip(unknown));
+    expect(known.map((r) => r.code)).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), 'RATE_LIMITED', 'RATE_LIMITED']);
+    // Timing: both pay one argon2 verification per checked attempt (the unknown one a dummy).
+    const median = (r: typeof known) => r.slice(0, 5).map((x) => x.ms).sort((p, q) => p - q)[2]!;
+    expect(Math.abs(median(known) - median(unknown))).toBeLessThan(0.5 * Math.max(median(known), median(unknown)));
   });
 
   it('rehashes on login when the stored hash uses other argon2 parameters', async () => {
@@ -164,14 +189,70 @@ describe('sign-in steps stand alone in their operation', () => {
     expect(await count(owner, 'select count(*) as n from login_history where user_id = $1', [a.y])).toBe(before);
     expect(errorCodes(await login(a, 'y', 'not-the-password'))).toEqual(['INVALID_CREDENTIALS']);
     expect(await count(owner, 'select count(*) as n from login_history where user_id = $1', [a.y])).toBe(before + 1);
-    await owner.query('update users set login_attempts = 0 where id = $1', [a.y]);
   });
 
-  it('concurrent wrong passwords are all counted: the lockout cannot be raced', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => login(b, 'manager', 'wrong-wrong-wrong')));
-    expect(results.every((r) => ['INVALID_CREDENTIALS', 'ACCOUNT_LOCKED'].includes(errorCodes(r)[0]!))).toBe(true);
-    expect(await count(owner, `select count(*) as n from login_history where user_id = $1 and not success`, [b.manager])).toBe(8);
-    expect(errorCodes(await login(b, 'manager'))).toEqual(['ACCOUNT_LOCKED']);
+  it('concurrent wrong passwords cannot race past the limit: exactly 5 are checked', async () => {
+    const ip = '198.51.100.4';
+    const results = await Promise.all(Array.from({ length: 8 }, () => login(b, 'manager', 'wrong-wrong-wrong', ip)));
+    expect(results.map((r) => errorCodes(r)[0]).sort()).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), ...Array(3).fill('RATE_LIMITED')]);
+    expect(await count(owner, `select count(*) as n from login_history where user_id = $1 and not success`, [b.manager])).toBe(5);
+    expect(errorCodes(await login(b, 'manager', PASSWORD, ip))).toEqual(['RATE_LIMITED']);
+  });
+});
+
+describe('sign-in rate limits and the pool', () => {
+  it('untrusted headers are truncated before they are recorded', async () => {
+    const res = await app.yoga.fetch('http://fortress.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'u'.repeat(100_000), 'x-forwarded-for': `${'9'.repeat(5_000)}, 1.2.3.4` },
+      body: JSON.stringify({ query: LOGIN, variables: { slug: a.slug, email: `x@${a.slug}.test`, password: 'wrong-wrong-wrong' } }),
+    });
+    expect(((await res.json()) as GqlResult).errors![0]!.extensions!.code).toBe('INVALID_CREDENTIALS');
+    const { rows } = await owner.query(
+      `select length(user_agent) as ua, length(ip) as ip from login_history where user_id = $1 order by created_at desc limit 1`, [a.x]);
+    expect(rows[0]).toEqual({ ua: 512, ip: 64 });
+  });
+
+  it('more than 30 sign-in attempts a minute from one address get RATE_LIMITED with Retry-After (HTTP 429)', async () => {
+    const limited = await testApp();
+    try {
+      const codes: (string | undefined)[] = [];
+      for (let i = 0; i < 31; i += 1) {
+        const r = await call(LOGIN, { slug: 'no-such-tenant', email: `u${i}@x.test`, password: 'wrong-wrong-wrong' }, undefined, '198.51.100.5', limited);
+        codes.push(errorCodes(r)[0]);
+      }
+      expect(codes.slice(0, 30)).toEqual(Array(30).fill('INVALID_CREDENTIALS'));
+      const last = await call(LOGIN, { slug: 'no-such-tenant', email: 'last@x.test', password: 'wrong-wrong-wrong' }, undefined, '198.51.100.5', limited);
+      expect(errorCodes(last)).toEqual(['RATE_LIMITED']);
+      expect(Number(last.retryAfter)).toBeGreaterThan(0);
+      // Control: another address is not limited.
+      expect(errorCodes(await call(LOGIN, { slug: 'no-such-tenant', email: 'u@x.test', password: 'wrong-wrong-wrong' }, undefined, '198.51.100.6', limited))).toEqual(['INVALID_CREDENTIALS']);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('argon2 runs without holding a pooled connection: other tenants are served during a burst of logins', async () => {
+    // One connection. If each login held it during argon2, the member's query would queue behind all of them.
+    const small = await testApp({ poolMax: 1, authPolicy: { perAddressPerMinute: 10_000 } });
+    try {
+      const token = await b.token('x');
+      const done: string[] = [];
+      const logins = Array.from({ length: 12 }, (_, i) =>
+        call(LOGIN, { slug: a.slug, email: `burst${i}@${a.slug}.test`, password: 'wrong-wrong-wrong' }, undefined, `198.51.100.${20 + i}`, small).then(
+          (r) => done.push(errorCodes(r)[0]!),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 5));
+      const member = await call(`{ accounts { edges { node { rowId } } } }`, {}, token, undefined, small);
+      const finishedBefore = done.length;
+      await Promise.all(logins);
+      expect(member.errors).toBeUndefined();
+      expect(done).toEqual(Array(12).fill('INVALID_CREDENTIALS'));
+      expect(finishedBefore).toBeLessThan(6);
+    } finally {
+      await small.close();
+    }
   });
 });
 
@@ -240,14 +321,13 @@ describe('changePassword', () => {
     expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action = 'password_change'`, [b.admin])).toBe(1);
   });
 
-  it('wrong current passwords count towards the lockout like failed logins', async () => {
+  it('wrong current passwords count towards the sign-in limit like failed logins', async () => {
     const token = (await login(a, 'manager')).data!.login.accessToken;
     const change = `mutation { changePassword(currentPassword: "guess-guess-guess", newPassword: "another-long-passphrase") }`;
     const codes = [];
     for (let i = 0; i < 6; i += 1) codes.push(errorCodes(await call(change, {}, token))[0]);
-    expect(codes.slice(0, 4)).toEqual(Array(4).fill('INVALID_CREDENTIALS'));
-    expect(codes.slice(4)).toEqual(['ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
-    expect(errorCodes(await login(a, 'manager'))).toEqual(['ACCOUNT_LOCKED']);
+    expect(codes).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), 'RATE_LIMITED']);
+    expect(errorCodes(await login(a, 'manager'))).toEqual(['RATE_LIMITED']);
   });
 });
 
