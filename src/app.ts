@@ -6,6 +6,7 @@ import { assertSafeLoginRole } from './db/safety.js';
 import { createTokenService } from './auth/tokens.js';
 import { buildYoga, type FortressYoga, type YogaOptions } from './yoga.js';
 import { explainConnectionError } from './db/connection-errors.js';
+import { assertNoDemoUsers } from './db/demo-guard.js';
 import { seedDemo } from './db/seed.js';
 import { demoLogins, type DemoLogin } from './db/demo.js';
 
@@ -50,6 +51,7 @@ export async function startApp(
     );
   }
   try {
+    if (env.NODE_ENV === 'production') await assertNoDemoUsers(prepared.ownerUrl);
     const tokens = await createTokenService(tokenConfig(env, prepared.jwtSecret));
     let demo: DemoLogin[] = [];
     if (withDemo) {
@@ -93,12 +95,13 @@ export async function startApp(
       database,
       tokens,
       authPolicy: {
-      refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
-      maxAttempts: env.LOGIN_MAX_ATTEMPTS,
-      lockMinutes: env.LOGIN_LOCK_MINUTES,
-      perAddressPerMinute: env.LOGIN_RATE_PER_MINUTE,
-    },
+        refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+        maxAttempts: env.LOGIN_MAX_ATTEMPTS,
+        lockMinutes: env.LOGIN_LOCK_MINUTES,
+        perAddressPerMinute: env.LOGIN_RATE_PER_MINUTE,
+      },
       development,
+      introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : development,
       trustProxy: env.TRUST_PROXY === 'true',
       graphiqlSession,
     });

@@ -38,6 +38,8 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: intFrom(54329).pipe(z.number().max(65535)),
   /** Demo tenants with a published password, and ready-made tokens: development only. Default: true in development. */
   SEED_DEMO: z.enum(['true', 'false']).optional(),
+  /** Answer introspection queries. Default: only in development. */
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
   /** Set when a reverse proxy sets X-Forwarded-For: client addresses are then read from it. */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
 });

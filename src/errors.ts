@@ -68,13 +68,56 @@ function databaseCode(error: unknown): [string, string] | undefined {
 // `instanceof GraphQLError` check then silently fails.
 const isGraphQLError = (e: unknown): e is GraphQLError => e instanceof Error && e.name === 'GraphQLError';
 
+/**
+ * Relay: a well-formed id whose row is missing or invisible resolves to null
+ * (in its own slot for `nodes`), not to NOT_FOUND. Other errors pass.
+ */
+export const nullIfNotFound = <T>(load: PromiseLike<T> | T): Promise<T | null> =>
+  Promise.resolve(load).catch((e: unknown) => {
+    if (databaseCode(e)?.[0] === 'NOT_FOUND') return null;
+    throw e;
+  });
+
+// Pothos' own refusals of arguments (a cursor or global id it cannot decode,
+// a negative page size). src/inputLimits.ts refuses these before execution,
+// naming the argument; this is the safety net for any that slip past. Its
+// errors are GraphQLErrors with their own `name`, so the check above misses them.
+const POTHOS_INPUT_ERRORS = new Set(['PothosValidationError']);
+
 // Yoga logs the original of every masked error server-side; clients get only the code.
 export function maskError(error: unknown): Error {
   const original = isGraphQLError(error) ? error.originalError : error;
+  if (original instanceof Error && POTHOS_INPUT_ERRORS.has(original.name)) {
+    // Pothos' message may quote the value: keep it short.
+    return new GraphQLError(original.message.slice(0, 200), { path: isGraphQLError(error) ? error.path : undefined, extensions: { code: 'BAD_USER_INPUT' } });
+  }
   // Parse/validation errors and our own typed errors are safe to show as they are.
   if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error;
   const path = isGraphQLError(error) ? error.path : undefined;
   const mapped = databaseCode(original);
   if (mapped) return new GraphQLError(mapped[1], { path, extensions: { code: mapped[0] } });
   return new GraphQLError('Unexpected error', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/**
+ * Yoga's logger. Yoga logs the original of every error it masks at error
+ * level; expected failures (a denial, a conflict, bad input: anything mapped
+ * to a code other than INTERNAL_SERVER_ERROR) are part of normal traffic, so
+ * they get one info line without a stack. Only bugs are logged as errors.
+ */
+export function createLogger(log: Pick<Console, 'debug' | 'info' | 'warn' | 'error'> = console) {
+  return {
+    debug: () => {},
+    info: (...args: unknown[]) => log.info(...args),
+    warn: (...args: unknown[]) => log.warn(...args),
+    error: (...args: unknown[]) => {
+      const [first] = args;
+      const code = first instanceof Error ? (maskError(first) as GraphQLError).extensions?.code : undefined;
+      if (code && code !== 'INTERNAL_SERVER_ERROR') {
+        log.info(`[graphql] ${String(code)}: ${(first as Error).message.split('\n')[0]!.slice(0, 200)}`);
+        return;
+      }
+      log.error(...args);
+    },
+  };
 }

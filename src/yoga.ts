@@ -15,7 +15,8 @@ import { pendingMigrations } from './db/migrate.js';
 import type { TokenService } from './auth/tokens.js';
 import type { AuthSettings, RunInTransaction } from './resolvers/auth.js';
 import { createSignInLimiter } from './auth/limits.js';
-import { isCommittedFailure, maskError } from './errors.js';
+import { useInputLimits } from './inputLimits.js';
+import { createLogger, isCommittedFailure, maskError } from './errors.js';
 
 export interface YogaOptions {
   database: Database;
@@ -231,7 +232,8 @@ export function buildYoga({
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    logging,
+    // Expected failures at info, one line each; only unexpected errors at error level.
+    logging: logging ? createLogger() : false,
     landingPage: false,
     graphiql: development
       ? async () => {
@@ -276,8 +278,11 @@ export function buildYoga({
       }),
       ...(introspection ? [] : [useDisableIntrospection()]),
       useErrorCodeForInvalidDocuments(),
-      useSignInRequired(),
+      // Malformed arguments (NUL bytes, lengths, list sizes, cursors, global ids,
+      // scalars) are BAD_USER_INPUT naming the argument, before any SQL.
+      useInputLimits(),
       useQueryCost(),
+      useSignInRequired(),
       useRequestTransaction(database),
       useReadinessCheck({
         endpoint: '/health',

@@ -9,8 +9,8 @@
 -- What login needs for (tenant slug, email): the user's id and hash, whether
 -- they may sign in, and their role. A known tenant with an unknown email still
 -- returns a row (user_id null) so the attempt can be recorded in that tenant.
--- The user row stays locked until the request transaction ends, so concurrent
--- attempts on one user are counted one after another and cannot race the lockout.
+-- It runs in a short transaction of its own, before argon2 (src/resolvers/auth.ts);
+-- the server's rate limits, not a row lock, keep concurrent guesses in check.
 create or replace function app.login_lookup(p_tenant_slug text, p_email text)
   returns table (tenant_id uuid, user_id uuid, password_hash text, is_active boolean, locked_until timestamptz, role tenant_role)
   language plpgsql volatile security definer
@@ -31,10 +31,13 @@ create or replace function app.login_lookup(p_tenant_slug text, p_email text)
   end
   $$;
 
--- A failed attempt: recorded in login_history and counted towards the lockout
--- (p_max_attempts consecutive failures lock the user for p_lock; both come
--- from the server's config and are clamped here to 3-20 attempts and at most a
--- day). An expired lock starts the count again. Returns locked_until afterwards.
+-- A failed attempt: recorded in login_history and counted in
+-- users.login_attempts (consecutive failures, for admins to see). It no longer
+-- locks the user: a per-user lock answered differently for known and unknown
+-- emails and let anyone lock a victim out. The server's rate limits, keyed on
+-- what the caller sent, decide instead (src/auth/limits.ts). p_max_attempts
+-- and p_lock are kept so the signature (and its grants) stay; they are unused.
+-- Returns locked_until, always null now.
 create or replace function app.record_login_failure(
   p_tenant_slug text, p_email text, p_ip text, p_user_agent text, p_reason text, p_max_attempts integer, p_lock interval)
   returns timestamptz
@@ -44,10 +47,7 @@ create or replace function app.record_login_failure(
   declare
     v_tenant uuid;
     v_user uuid;
-    v_locked timestamptz;
   begin
-    p_max_attempts := least(greatest(p_max_attempts, 3), 20);
-    p_lock := least(greatest(p_lock, interval '1 minute'), interval '1 day');
     select t.id, u.id into v_tenant, v_user
       from tenants t left join users u on u.tenant_id = t.id and lower(u.email) = lower(p_email)
      where t.slug = lower(p_tenant_slug);
@@ -56,19 +56,10 @@ create or replace function app.record_login_failure(
     end if;
     insert into login_history (tenant_id, user_id, email, ip, user_agent, success, reason)
     values (v_tenant, v_user, lower(p_email), p_ip, p_user_agent, false, p_reason);
-    if v_user is null or p_reason = 'locked' then
-      return (select locked_until from users where id = v_user);
+    if v_user is not null then
+      update users set login_attempts = login_attempts + 1, locked_until = null where id = v_user;
     end if;
-    update users set
-        login_attempts = case when locked_until is not null and locked_until <= now() then 1 else login_attempts + 1 end,
-        locked_until = case
-          when (case when locked_until is not null and locked_until <= now() then 1 else login_attempts + 1 end) >= p_max_attempts
-            then now() + p_lock
-          when locked_until <= now() then null
-          else locked_until end
-      where id = v_user
-      returning locked_until into v_locked;
-    return v_locked;
+    return null;
   end
   $$;
 

@@ -1,10 +1,12 @@
 // npm run db:migrate | db:seed | rls:build | schema:print | token
+// Every failure exits non-zero: configuration and connection problems with one
+// line naming the variable to fix, anything unexpected with its stack.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { loadEnv, ConfigError, tokenConfig } from '../config.js';
+import { loadEnv, loadDatabaseEnv, ConfigError, tokenConfig } from '../config.js';
 import { prepareDatabase } from './setup.js';
-import { buildRlsSql, MIGRATIONS_DIR, RLS_MIGRATION } from './migrate.js';
+import { buildSqlMigration } from './sql-migrations.js';
 import { seedDemo } from './seed.js';
 import { demoLogins } from './demo.js';
 import { createTokenService } from '../auth/tokens.js';
@@ -17,8 +19,8 @@ const command = process.argv[2];
 try {
   switch (command) {
     case 'rls:build': {
-      await writeFile(path.join(MIGRATIONS_DIR, RLS_MIGRATION, 'migration.sql'), await buildRlsSql());
-      log(`wrote prisma/migrations/${RLS_MIGRATION}/migration.sql`);
+      const name = await buildSqlMigration();
+      log(name ? `wrote prisma/migrations/${name}/migration.sql and sql/manifest.json` : 'sql/ unchanged since the last migration');
       break;
     }
     case 'schema:print': {
@@ -30,13 +32,20 @@ try {
     case 'migrate':
     case 'seed':
     case 'token': {
-      const env = loadEnv();
+      // Migrating needs the database only, not the server's JWT settings.
+      const env = command === 'token' ? loadEnv() : loadDatabaseEnv();
+      // Demo users share a published password and their tokens are live: development only.
+      if (command !== 'migrate' && env.NODE_ENV !== 'development') {
+        throw new ConfigError(`Refusing to ${command === 'seed' ? 'seed demo data' : 'print demo tokens'} with NODE_ENV=${env.NODE_ENV}: demo data is for development only`);
+      }
       const db = await prepareDatabase(env, { log });
       try {
         if (command === 'seed') log((await seedDemo(db.ownerUrl, log)) ? 'seeded' : 'demo data already present');
         if (command === 'token') {
-          const tokens = await createTokenService(tokenConfig(env, db.jwtSecret));
-          for (const d of await demoLogins(db.ownerUrl, tokens)) log(`${d.tenant}\t${d.role}\t${d.email}\n  ${d.token}`);
+          const tokens = await createTokenService(tokenConfig(loadEnv(), db.jwtSecret));
+          const demo = await demoLogins(db.ownerUrl, tokens);
+          if (!demo.length) throw new ConfigError('No demo users in this database: run `npm run db:seed` (or `npm start`) first');
+          for (const d of demo) log(`${d.tenant}\t${d.role}\t${d.email}\n  ${d.token}`);
         }
         if (command === 'migrate') log('migrations up to date');
       } finally {

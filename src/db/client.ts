@@ -3,8 +3,8 @@
 // this client; they get the request transaction (ctx.db) instead.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { ExactPrismaPg } from './exact-json.js';
 
 export interface DbOptions {
   url: string;
@@ -54,7 +54,8 @@ export function createDatabase(opts: DbOptions): Database {
     }
     return name;
   };
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql) }) });
+  // ExactPrismaPg: Prisma's pg adapter, but money in nested (JSON) results stays exact (./exact-json.ts).
+  const prisma = new PrismaClient({ adapter: new ExactPrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql) }) });
   return {
     prisma,
     pool,

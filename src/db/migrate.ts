@@ -9,9 +9,6 @@ import path from 'node:path';
 import pg from 'pg';
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
-export const RLS_DIR = path.resolve(import.meta.dirname, '../../sql/rls');
-/** The migration generated from sql/rls by `npm run rls:build`. */
-export const RLS_MIGRATION = '20261122000100_rls';
 // Same key as Prisma's migrate lock, so the two never run concurrently.
 const LOCK_KEY = 72707369;
 
@@ -24,15 +21,6 @@ export async function listMigrations() {
       return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     }),
   );
-}
-
-/** sql/rls concatenated: roles and helpers first, then one file per table. */
-export async function buildRlsSql() {
-  const files = (await readdir(RLS_DIR)).filter((f) => f.endsWith('.sql')).sort();
-  const parts = await Promise.all(
-    files.map(async (f) => `-- ---- sql/rls/${f}\n${(await readFile(path.join(RLS_DIR, f), 'utf8')).trim()}\n`),
-  );
-  return `-- Generated from sql/rls/ by \`npm run rls:build\`; edit those files, not this one.\n\n${parts.join('\n')}`;
 }
 
 export async function migrate(ownerUrl: string, opts: { authenticatorPassword?: string; log?: (m: string) => void } = {}) {

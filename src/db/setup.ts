@@ -5,6 +5,7 @@ import { authenticatorUrl, type Env } from '../config.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { bootstrapDatabase } from './bootstrap.js';
 import { migrate } from './migrate.js';
+import { explainConnectionError } from './connection-errors.js';
 
 export interface PreparedDatabase {
   ownerUrl: string;
@@ -20,7 +21,11 @@ export async function prepareDatabase(
 ): Promise<PreparedDatabase> {
   const log = opts.log ?? (() => {});
   if (env.DATABASE_URL) {
-    await migrate(env.DATABASE_URL, { authenticatorPassword: env.AUTHENTICATOR_PASSWORD, log });
+    try {
+      await migrate(env.DATABASE_URL, { authenticatorPassword: env.AUTHENTICATOR_PASSWORD, log });
+    } catch (e) {
+      throw explainConnectionError(e, 'DATABASE_URL', env.DATABASE_URL);
+    }
     return {
       ownerUrl: env.DATABASE_URL,
       authenticatorUrl: env.AUTHENTICATOR_URL ?? authenticatorUrl(env.DATABASE_URL, env.AUTHENTICATOR_PASSWORD!),
@@ -31,6 +36,7 @@ export async function prepareDatabase(
     dir: path.resolve(env.FORTRESS_DATA_DIR),
     port: env.EMBEDDED_PG_PORT,
     persistent: opts.persistent ?? true,
+    log,
   });
   try {
     const database = opts.database ?? 'fortress';

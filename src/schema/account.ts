@@ -1,5 +1,6 @@
 import { AccountType } from '../generated/prisma/enums.js';
 import { builder } from './builder.js';
+import { LENGTH } from './limits.js';
 import { requireUser } from '../context.js';
 import { openAccount } from '../resolvers/accounts.js';
 
@@ -56,7 +57,7 @@ builder.queryField('account', (t) =>
 
 const OpenAccountInput = builder.inputType('OpenAccountInput', {
   fields: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ required: true, extensions: { maxLength: LENGTH.name } }),
     type: t.field({ type: AccountTypeEnum, required: true }),
     currency: t.field({ type: 'Currency', required: true }),
     userId: t.field({ type: 'UUID', required: false, description: 'Owners/admins only: open it for another user.' }),

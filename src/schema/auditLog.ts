@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import { LENGTH } from './limits.js';
 
 builder.prismaNode('AuditLog', {
   id: { field: 'id' },
@@ -19,7 +20,7 @@ builder.queryField('auditLogs', (t) =>
     cursor: 'id',
     description: 'Audit trail of the tenant, latest first (owners/admins only; empty for members).',
     args: {
-      entity: t.arg.string({ required: false }),
+      entity: t.arg.string({ required: false, extensions: { maxLength: LENGTH.entity } }),
       entityId: t.arg({ type: 'UUID', required: false }),
     },
     resolve: (query, _root, args, ctx) =>

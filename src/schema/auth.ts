@@ -1,6 +1,7 @@
 // Identity mutations and their payload. The flows live in src/resolvers/auth.ts.
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { builder } from './builder.js';
+import { LENGTH } from './limits.js';
 import { requireUser } from '../context.js';
 import { TenantRoleEnum } from './membership.js';
 import {
@@ -45,10 +46,10 @@ builder.mutationFields((t) => ({
     type: AuthPayload,
     description: 'Creates a tenant and its owner, and signs the owner in.',
     args: {
-      tenantName: t.arg.string({ required: true }),
-      tenantSlug: t.arg.string({ required: false, description: 'Defaults to the name, slugified.' }),
-      email: t.arg({ type: 'EmailAddress', required: true }),
-      password: t.arg.string({ required: true }),
+      tenantName: t.arg.string({ required: true, extensions: { maxLength: LENGTH.name } }),
+      tenantSlug: t.arg.string({ required: false, description: 'Defaults to the name, slugified.', extensions: { maxLength: LENGTH.slug } }),
+      email: t.arg({ type: 'EmailAddress', required: true, extensions: { maxLength: LENGTH.email } }),
+      password: t.arg.string({ required: true, extensions: { maxLength: LENGTH.password } }),
     },
     resolve: (_root, args, ctx, info) => (soleField(info), signUp(ctx, ctx.auth, args)),
   }),
@@ -58,9 +59,9 @@ builder.mutationFields((t) => ({
     description:
       'INVALID_CREDENTIALS for any wrong tenant, email or password; RATE_LIMITED (with retryAfterSeconds) after repeated failures, the same for known and unknown emails.',
     args: {
-      tenantSlug: t.arg.string({ required: true }),
-      email: t.arg.string({ required: true }),
-      password: t.arg.string({ required: true }),
+      tenantSlug: t.arg.string({ required: true, extensions: { maxLength: LENGTH.slug } }),
+      email: t.arg.string({ required: true, extensions: { maxLength: LENGTH.email } }),
+      password: t.arg.string({ required: true, extensions: { maxLength: LENGTH.password } }),
     },
     resolve: (_root, _args, ctx, info) => (soleField(info), login(ctx, ctx.auth)),
   }),
@@ -68,7 +69,7 @@ builder.mutationFields((t) => ({
     extensions: { public: true },
     type: AuthPayload,
     description: 'Rotates the refresh token. Presenting an already-rotated token revokes the session (SESSION_REVOKED).',
-    args: { refreshToken: t.arg.string({ required: true }) },
+    args: { refreshToken: t.arg.string({ required: true, extensions: { maxLength: LENGTH.token } }) },
     resolve: (_root, { refreshToken }, ctx, info) => (soleField(info), refreshSession(ctx, ctx.auth, refreshToken)),
   }),
   logout: t.int({
@@ -87,17 +88,20 @@ builder.mutationFields((t) => ({
   changePassword: t.boolean({
     description: 'Also ends every other session of the viewer. Wrong current passwords count towards the sign-in rate limits.',
     extensions: { prepare: prepareChangePassword },
-    args: { currentPassword: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
+    args: {
+      currentPassword: t.arg.string({ required: true, extensions: { maxLength: LENGTH.password } }),
+      newPassword: t.arg.string({ required: true, extensions: { maxLength: LENGTH.password } }),
+    },
     resolve: (_root, _args, ctx, info) => (soleField(info), changePassword(ctx)),
   }),
   createUser: t.prismaField({
     type: 'User',
     description: 'Owners/admins add a user with a password to their tenant; only owners create owners.',
     args: {
-      email: t.arg({ type: 'EmailAddress', required: true }),
-      displayName: t.arg.string({ required: false }),
+      email: t.arg({ type: 'EmailAddress', required: true, extensions: { maxLength: LENGTH.email } }),
+      displayName: t.arg.string({ required: false, extensions: { maxLength: LENGTH.name } }),
       role: t.arg({ type: TenantRoleEnum, required: true }),
-      password: t.arg.string({ required: true }),
+      password: t.arg.string({ required: true, extensions: { maxLength: LENGTH.password } }),
     },
     resolve: async (query, _root, args, ctx) => {
       const { id } = await createUser(ctx.db, requireUser(ctx), args);

@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import { LENGTH } from './limits.js';
 import { requireUser } from '../context.js';
 import { createCategory } from '../resolvers/catalog.js';
 
@@ -44,7 +45,7 @@ builder.queryField('category', (t) =>
 
 const CreateCategoryInput = builder.inputType('CreateCategoryInput', {
   fields: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ required: true, extensions: { maxLength: LENGTH.name } }),
     parentId: t.field({ type: 'UUID', required: false }),
   }),
 });

@@ -1,4 +1,6 @@
 import { builder } from './builder.js';
+import { LENGTH } from './limits.js';
+import { containsText } from './search.js';
 
 builder.prismaNode('Merchant', {
   id: { field: 'id' },
@@ -16,11 +18,17 @@ builder.queryField('merchants', (t) =>
   t.prismaConnection({
     type: 'Merchant',
     cursor: 'id',
-    args: { search: t.arg.string({ required: false, description: 'Case-insensitive name match.' }) },
+    args: {
+      search: t.arg.string({
+        required: false,
+        description: 'Case-insensitive name match; % and _ match themselves.',
+        extensions: { maxLength: LENGTH.search },
+      }),
+    },
     resolve: (query, _root, { search }, ctx) =>
       ctx.db.merchant.findMany({
         ...query,
-        where: search ? { name: { contains: search, mode: 'insensitive' } } : {},
+        where: search ? { name: containsText(search) } : {},
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       }),
   }),

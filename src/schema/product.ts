@@ -1,4 +1,6 @@
 import { builder } from './builder.js';
+import { LENGTH } from './limits.js';
+import { containsText } from './search.js';
 
 builder.prismaNode('Product', {
   id: { field: 'id' },
@@ -25,7 +27,11 @@ builder.queryField('products', (t) =>
     cursor: 'id',
     args: {
       categoryId: t.arg({ type: 'UUID', required: false }),
-      search: t.arg.string({ required: false, description: 'Case-insensitive match on name or sku.' }),
+      search: t.arg.string({
+        required: false,
+        description: 'Case-insensitive match on name or sku; % and _ match themselves.',
+        extensions: { maxLength: LENGTH.search },
+      }),
     },
     resolve: (query, _root, { categoryId, search }, ctx) =>
       ctx.db.product.findMany({
@@ -33,7 +39,7 @@ builder.queryField('products', (t) =>
         where: {
           categoryId: categoryId ?? undefined,
           ...(search
-            ? { OR: [{ name: { contains: search, mode: 'insensitive' } }, { sku: { contains: search, mode: 'insensitive' } }] }
+            ? { OR: [{ name: containsText(search) }, { sku: containsText(search) }] }
             : {}),
         },
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
@@ -54,7 +60,7 @@ builder.queryField('productBySku', (t) =>
   t.prismaField({
     type: 'Product',
     nullable: true,
-    args: { sku: t.arg.string({ required: true }) },
+    args: { sku: t.arg.string({ required: true, extensions: { maxLength: LENGTH.sku } }) },
     // sku is unique per tenant and RLS narrows to the current tenant.
     resolve: (query, _root, { sku }, ctx) => ctx.db.product.findFirst({ ...query, where: { sku } }),
   }),

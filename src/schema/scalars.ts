@@ -1,28 +1,67 @@
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { GraphQLCurrency, GraphQLDateTime, GraphQLEmailAddress, GraphQLJSON, GraphQLUUID } from 'graphql-scalars';
 import { builder } from './builder.js';
 
 builder.addScalarType('UUID', GraphQLUUID);
-builder.addScalarType('DateTime', GraphQLDateTime);
 builder.addScalarType('JSON', GraphQLJSON);
 builder.addScalarType('EmailAddress', GraphQLEmailAddress);
-builder.addScalarType('Currency', GraphQLCurrency);
+
+const refused = (message: string, node?: ValueNode) => new GraphQLError(message, { nodes: node, extensions: { code: 'BAD_USER_INPUT' } });
+
+// graphql-scalars' DateTime accepts year 0000, which Postgres then refuses
+// mid-request. Only years 0001-9999 (in UTC) are dates anyone means.
+const dateTime = GraphQLDateTime.toConfig();
+const inYearRange = (date: unknown, node?: ValueNode) => {
+  const year = date instanceof Date ? date.getUTCFullYear() : Number.NaN;
+  if (!(year >= 1 && year <= 9999)) throw refused('DateTime must fall in the years 0001 to 9999 (UTC)', node);
+  return date as Date;
+};
+builder.addScalarType(
+  'DateTime',
+  new GraphQLScalarType({
+    ...dateTime,
+    parseValue: (value) => inYearRange(dateTime.parseValue!(value)),
+    parseLiteral: (ast, variables) => inYearRange(dateTime.parseLiteral!(ast, variables), ast),
+  }),
+);
+
+// graphql-scalars' Currency matches ISO 4217 codes in any case; the columns
+// (char(3), check ~ '^[A-Z]{3}$') take upper case only, so "eur" is refused
+// here, naming the field, instead of by a constraint mid-request.
+const currency = GraphQLCurrency.toConfig();
+const upperCase = (value: unknown, node?: ValueNode) => {
+  if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value)) throw refused('Currency must be an ISO 4217 code in upper case, e.g. "BRL"', node);
+  return value;
+};
+builder.addScalarType(
+  'Currency',
+  new GraphQLScalarType({
+    ...currency,
+    parseValue: (value) => currency.parseValue!(upperCase(value)),
+    parseLiteral: (ast, variables) => currency.parseLiteral!(ast.kind === Kind.STRING ? (upperCase(ast.value, ast), ast) : ast, variables),
+  }),
+);
 
 // graphql-scalars has no arbitrary-precision decimal, so this one is written
 // here: money travels as a string so no float ever rounds it.
+// The pattern is numeric(20,6), the widest money column, so an out-of-range
+// value is BAD_USER_INPUT here and never a database error; narrower columns
+// (prices, numeric(12,2)) are checked by the mutation that writes them. A JSON
+// number is refused: it is already a float, its exact digits are gone.
 const DECIMAL = /^-?\d{1,14}(\.\d{1,6})?$/;
-const parseDecimal = (value: unknown) => {
+const parseDecimal = (value: unknown, node?: ValueNode) => {
   if (typeof value !== 'string' || !DECIMAL.test(value)) {
-    throw new GraphQLError('Decimal must be a string like "12.50" (up to 14 integer and 6 fraction digits)', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    // graphql-js names the variable for variable values; for a literal
+    // (no argument name reaches a scalar) the error points at it.
+    throw refused('Decimal must be a string like "12.50" (up to 14 integer and 6 fraction digits)', node);
   }
   return value;
 };
 
 builder.scalarType('Decimal', {
-  description: 'Exact decimal number serialised as a string, e.g. "1234.560000". Used for money.',
+  description:
+    'Exact decimal number serialised as a string, e.g. "1234.56" (no trailing zeros). Used for money: up to 14 integer and 6 fraction digits; never a JSON number.',
   serialize: (value) => String(value),
-  parseValue: parseDecimal,
-  parseLiteral: (ast) => parseDecimal(ast.kind === Kind.STRING ? ast.value : undefined),
+  parseValue: (value) => parseDecimal(value),
+  parseLiteral: (ast) => parseDecimal(ast.kind === Kind.STRING ? ast.value : undefined, ast),
 });

@@ -98,6 +98,20 @@ describe('without a valid identity', () => {
     expect(withToken.data!.accounts.edges).toHaveLength(1);
   });
 
+  it('a validly signed token whose user is not a member of its tenant sees nothing of it (control: a member does)', async () => {
+    const query = `{ viewer { tenant { rowId } } memberships { edges { node { role } } } products { edges { node { rowId } } }
+      locations { edges { node { rowId } } } categories { edges { node { rowId } } } }`;
+    // A user of A with no membership, and B's member holding a token that names A's tenant.
+    for (const token of [await signToken(a.invitee, a.tenantId, 'owner'), await signToken(b.x, a.tenantId, 'owner')]) {
+      const r = await gql(app.yoga, query, { token });
+      expect(r.errors).toBeUndefined();
+      expect(r.data).toEqual({ viewer: { tenant: null }, memberships: { edges: [] }, products: { edges: [] }, locations: { edges: [] }, categories: { edges: [] } });
+    }
+    const member = await gql(app.yoga, query, { token: tok['a.x'] });
+    expect(member.data!.viewer.tenant.rowId).toBe(a.tenantId);
+    for (const k of ['memberships', 'products', 'locations', 'categories']) expect(member.data![k].edges.length, k).toBeGreaterThan(0);
+  });
+
   it('a token for a tenant that does not exist sees nothing', async () => {
     const token = await signToken(a.x, '00000000-0000-4000-8000-000000000000', 'owner');
     const r = await gql(app.yoga, `{ viewer { user { rowId } tenant { rowId } } accounts { edges { node { rowId } } } products { edges { node { rowId } } } }`, { token });

@@ -81,6 +81,27 @@ export function describeTenantIsolation(spec: TableSpec, ctx: IsolationContext) 
       expect(await count(owner, `select count(*) as n from ${table} where ${tenantCol} = $1`, [a.tenantId])).toBeGreaterThan(0);
     });
 
+    it(`a user with a valid identity for tenant A but no membership in it reads and writes nothing of A`, async () => {
+      const { app, owner, a, b } = ctx;
+      // The invitee is a user of A without a membership; B's member claims A's tenant id.
+      for (const userId of [a.invitee, b.x]) {
+        await asRole(app, { role: 'fortress_user', tenantId: a.tenantId, userId }, async (c) => {
+          expect(await count(c, `select count(*) as n from ${table} where ${id} = $1`, [spec.row(a)])).toBe(0);
+          expect(await count(c, `select count(*) as n from ${table}`)).toBe(0);
+          if (spec.update) expect((await c.query(`update ${table} set ${spec.update} where ${id} = $1`, [spec.row(a)])).rowCount).toBe(0);
+          if (spec.insert) {
+            const intoA = insertSql(table, spec.insert(a));
+            await expectSqlError(c, intoA.sql, intoA.params, '42501');
+          }
+        });
+      }
+      // Control: A's reader, a member, sees the row through the same statement; the owner sees it too.
+      await asUser(app, a, reader, async (c) => {
+        expect(await count(c, `select count(*) as n from ${table} where ${id} = $1`, [spec.row(a)])).toBe(1);
+      });
+      expect(await count(owner, `select count(*) as n from ${table} where ${id} = $1`, [spec.row(a)])).toBe(1);
+    });
+
     it(`tenant A's admin cannot insert a row carrying tenant B's id`, async () => {
       const { app, owner, a, b } = ctx;
       const values = spec.insert ? spec.insert(b) : undefined;

@@ -1,0 +1,36 @@
+// Input limits, enforced for every argument before execution by
+// src/inputLimits.ts. A field declares a tighter (or looser) limit beside its
+// argument: `t.arg.string({ extensions: { maxLength: LENGTH.name } })`;
+// anything undeclared gets the defaults below.
+
+/** Longest string accepted in any argument or input field without its own `maxLength`. */
+export const MAX_STRING_LENGTH = 2_000;
+/** Most items accepted in any list argument without its own `maxItems` (caps `nodes(ids:)`). */
+export const MAX_LIST_ITEMS = 100;
+/** Longest connection cursor accepted; the API's own are under 200 characters. */
+export const MAX_CURSOR_LENGTH = 512;
+/** Longest Relay global id accepted; the API's own are under 100 characters. */
+export const MAX_GLOBAL_ID_LENGTH = 200;
+
+/** Per-argument limits, declared beside the arguments through `extensions`. */
+export const LENGTH = {
+  /** RFC 5321 path limit. */
+  email: 254,
+  name: 200,
+  /** Long passphrases welcome; argon2 should not hash megabytes. */
+  password: 1_024,
+  slug: 63,
+  search: 200,
+  /** Refresh tokens are 43 characters; room for a future format. */
+  token: 512,
+  sku: 100,
+  entity: 100,
+} as const;
+
+/** Extensions an argument or input field may declare (read by src/inputLimits.ts). */
+export interface InputLimitExtensions {
+  /** Longest string accepted (each item, for a list). */
+  maxLength?: number;
+  /** Most items accepted, for a list. */
+  maxItems?: number;
+}
