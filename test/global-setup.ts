@@ -3,9 +3,9 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { prepareDatabase } from '../src/db/setup.js';
+import { freePort } from './lifecycle/helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,18 +13,6 @@ declare module 'vitest' {
     authenticatorUrl: string;
     jwtSecret: string;
   }
-}
-
-/** A free TCP port, so parallel runs (and a running `npm start`) never collide. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export default async function setup(project: TestProject) {

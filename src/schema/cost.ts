@@ -11,7 +11,7 @@
 // fixed price), so clients that add it everywhere (Apollo, urql) stay cheap.
 import { type DocumentNode, type GraphQLField, type GraphQLSchema, Kind, getNamedType, isLeafType, isListType, isNonNullType } from 'graphql';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits.js';
 
 /** Cost of one loaded object (≈ one row). */
 export const ROW_COST = 10;

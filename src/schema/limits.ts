@@ -3,6 +3,10 @@
 // argument: `t.arg.string({ extensions: { maxLength: LENGTH.name } })`;
 // anything undeclared gets the defaults below.
 
+/** Every connection: `first`/`last` default to 20 and are capped at 100. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
 /** Longest string accepted in any argument or input field without its own `maxLength`. */
 export const MAX_STRING_LENGTH = 2_000;
 /** Most items accepted in any list argument without its own `maxItems` (caps `nodes(ids:)`). */
