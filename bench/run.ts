@@ -124,8 +124,8 @@ async function main() {
         // Node flags for experiments.
         spawn(process.execPath, [...(args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []),
           ...(process.env.FORTRESS_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean), '--import', 'tsx', 'src/server.ts'], {
-          env: { ...env, NODE_ENV: 'production', PORT: String(PORTS.fortress), HOST: '127.0.0.1', DATABASE_URL: db.ownerUrl,
-            AUTHENTICATOR_PASSWORD: db.authenticatorPassword, SEED_DEMO: 'false' },
+          // Production: AUTHENTICATOR_URL only (in env); bench/database.ts has migrated the database.
+          env: { ...env, NODE_ENV: 'production', PORT: String(PORTS.fortress), HOST: '127.0.0.1', SEED_DEMO: 'false' },
           stdio: ['ignore', 'ignore', 'inherit'],
         }),
       postgraphile: () =>

@@ -1,6 +1,6 @@
 // Wires config, database and Yoga together for the server.
 import { ConfigError, loadEnv, tokenConfig, type Env } from './config.js';
-import { prepareDatabase } from './db/setup.js';
+import { assertMigrated, prepareDatabase, type PreparedDatabase } from './db/setup.js';
 import { createDatabase } from './db/client.js';
 import { assertSafeLoginRole } from './db/safety.js';
 import { createTokenService } from './auth/tokens.js';
@@ -32,7 +32,19 @@ export async function startApp(
   const withDemo = opts.demo ?? env.SEED_DEMO === 'true';
   // Demo users share a published password and get live tokens: never outside development.
   if (withDemo && !development) throw new ConfigError(`Refusing demo data with NODE_ENV=${env.NODE_ENV}: it is for development only`);
-  const prepared = await prepareDatabase(env, { log: opts.log });
+  // Production holds no owner credentials and runs no DDL: it logs in with
+  // AUTHENTICATOR_URL only and refuses a database `npm run db:migrate` has not
+  // brought up to date. Elsewhere the owner migrates (and seeds) on start.
+  const production = env.NODE_ENV === 'production';
+  if (production && !env.AUTHENTICATOR_URL) {
+    throw new ConfigError(
+      'Invalid environment: AUTHENTICATOR_URL: required with NODE_ENV=production (the server logs in as fortress_authenticator only; migrate with `npm run db:migrate` and DATABASE_URL)',
+    );
+  }
+  if (production && env.DATABASE_URL) opts.log?.('DATABASE_URL is ignored with NODE_ENV=production: the server needs only AUTHENTICATOR_URL; keep the owner\'s password out of its environment');
+  const prepared: Omit<PreparedDatabase, 'ownerUrl'> & { ownerUrl?: string } = production
+    ? { authenticatorUrl: env.AUTHENTICATOR_URL!, stop: async () => {} }
+    : await prepareDatabase(env, { log: opts.log });
   const database = createDatabase({
     url: prepared.authenticatorUrl,
     poolMax: env.DB_POOL_MAX,
@@ -41,6 +53,7 @@ export async function startApp(
   });
   try {
     await assertSafeLoginRole(database.pool);
+    if (production) await assertMigrated(database.pool);
   } catch (e) {
     await database.close();
     await prepared.stop();
@@ -51,10 +64,10 @@ export async function startApp(
     );
   }
   try {
-    if (env.NODE_ENV === 'production') await assertNoDemoUsers(prepared.ownerUrl);
+    if (production) await assertNoDemoUsers(database.pool);
     const tokens = await createTokenService(tokenConfig(env, prepared.jwtSecret));
     let demo: DemoLogin[] = [];
-    if (withDemo) {
+    if (withDemo && prepared.ownerUrl) {
       await seedDemo(prepared.ownerUrl, opts.log);
       demo = await demoLogins(prepared.ownerUrl, tokens);
     }

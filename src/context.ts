@@ -1,7 +1,7 @@
-import { unauthenticated } from './auth/tokens.js';
+import { unauthenticated } from './errors.js';
 import type { Viewer } from './auth/tokens.js';
 import type { Db } from './db/request.js';
-import type { AuthSettings, PreparedSignIn } from './resolvers/auth.js';
+import type { AuthSettings, PreparedSignIn } from './resolvers/identity.js';
 
 export interface Context {
   /** Who is calling. Login and sign-up replace it once the user is known. */
@@ -13,7 +13,7 @@ export interface Context {
   auth: AuthSettings;
   /** The request transaction; set by the request-transaction plugin before execution. */
   db: Db;
-  /** What a sign-in step verified or hashed before the transaction (src/resolvers/auth.ts). */
+  /** What a sign-in step verified or hashed before the request transaction (src/resolvers/identity.ts). */
   prepared?: PreparedSignIn;
 }
 

@@ -1,22 +1,91 @@
 // Every error a client sees has a stable extensions.code and no stack trace.
-// Expected failures (GraphQLError with a code) pass through; database errors
-// are mapped by SQLSTATE / Prisma code here, in one place; everything else is
-// masked as INTERNAL_SERVER_ERROR.
-import { GraphQLError } from 'graphql';
+// The codes are declared once, below (README's error table lists each; a test
+// keeps the two in sync), and made only by the constructors here. Expected
+// failures (GraphQLError with a code) pass through; database errors are mapped
+// by SQLSTATE / Prisma code here, in one place; everything else is masked as
+// INTERNAL_SERVER_ERROR.
+import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
 
-const SQLSTATE_CODES: Record<string, [code: string, message: string]> = {
+/** Every `extensions.code` a client can see. */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'INVALID_CREDENTIALS',
+  'WEAK_PASSWORD',
+  'SESSION_REVOKED',
+  'RATE_LIMITED',
+  'CONFLICT',
+  'INVALID_REFERENCE',
+  'NOT_FOUND',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The one way to make a client-facing error: a code from the registry, a message, extra extensions. */
+export function codedError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}, options: GraphQLErrorOptions = {}) {
+  return new GraphQLError(message, { ...options, extensions: { ...options.extensions, ...extensions, code } });
+}
+
+/**
+ * An error for a request refused before execution (limits, sign-in, bad
+ * arguments): HTTP 4xx under application/graphql-response+json.
+ */
+export const refusedBeforeExecution = (
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+  status = 400,
+  options: GraphQLErrorOptions = {},
+) => codedError(code, message, { ...extensions, http: { spec: true, status } }, options);
+
+/** Invalid input the schema cannot express (lengths, formats): names the field (`input.name`). */
+export const badInput = (message: string, field?: string, extensions: Record<string, unknown> = {}, options: GraphQLErrorOptions = {}) =>
+  codedError('BAD_USER_INPUT', message, field === undefined ? extensions : { field, ...extensions }, options);
+
+/** No or bad access token (HTTP 401 when it is refused before execution). */
+export const unauthenticated = (message = 'Invalid or expired access token') => codedError('UNAUTHENTICATED', message, { http: { status: 401 } });
+
+/** Signed in, but not allowed. */
+export const forbidden = (message = 'Not allowed') => codedError('FORBIDDEN', message);
+
+export const notFound = (message = 'Not found') => codedError('NOT_FOUND', message);
+
+export const conflict = (message = 'Already exists') => codedError('CONFLICT', message);
+
+/** Any wrong tenant, email or password: one answer, so known and unknown emails look alike. */
+export const invalidCredentials = () => codedError('INVALID_CREDENTIALS', 'Invalid tenant, email or password');
+
+export const weakPassword = (reason: string) => codedError('WEAK_PASSWORD', `Password ${reason}`);
+
+export const sessionRevoked = (message = 'The session was revoked') => codedError('SESSION_REVOKED', message);
+
+/** Too many attempts: HTTP 429 with Retry-After. */
+export function rateLimited(msBeforeNext: number, message = 'Too many sign-in attempts; try again later') {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return codedError('RATE_LIMITED', `${message} (in ${retryAfterSeconds} s)`, {
+    retryAfterSeconds,
+    http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } },
+  });
+}
+
+const SQLSTATE_CODES: Record<string, [code: ErrorCode, message: string]> = {
   '42501': ['FORBIDDEN', 'Not allowed'], // insufficient_privilege, incl. RLS WITH CHECK violations
   '23505': ['CONFLICT', 'Already exists'],
   '23503': ['INVALID_REFERENCE', 'Refers to a row that does not exist or is not visible'],
   '23514': ['BAD_USER_INPUT', 'Violates a constraint'],
   '23502': ['BAD_USER_INPUT', 'A required value is missing'],
   '22P02': ['BAD_USER_INPUT', 'Malformed value'],
-  P0001: ['FORBIDDEN', 'Not allowed by a business rule'], // raised by our own SQL (e.g. the last-owner trigger)
+  P0001: ['FORBIDDEN', 'Not allowed by a business rule'], // our own SQL without the FORTRESS: prefix below
   '40P01': ['SERVICE_UNAVAILABLE', 'Conflicting concurrent change; retry'],
   '40001': ['SERVICE_UNAVAILABLE', 'Conflicting concurrent change; retry'],
 };
 
-const PRISMA_CODES: Record<string, [code: string, message: string]> = {
+const PRISMA_CODES: Record<string, [code: ErrorCode, message: string]> = {
   P2002: SQLSTATE_CODES['23505']!,
   P2003: SQLSTATE_CODES['23503']!,
   P2025: ['NOT_FOUND', 'Not found'],
@@ -31,33 +100,45 @@ const PRISMA_CODES: Record<string, [code: string, message: string]> = {
  */
 export class CommittedFailure extends GraphQLError {
   readonly commit = true;
-  constructor(message: string, code: string) {
+  constructor(message: string, code: ErrorCode) {
     super(message, { extensions: { code } });
   }
 }
 
 export const isCommittedFailure = (e: GraphQLError) => (e.originalError as { commit?: unknown } | undefined)?.commit === true;
 
-/** Invalid input the schema cannot express (lengths, formats): names the field. */
-export function badInput(message: string, field: string) {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+// Expected failures raised by our SQL functions and triggers: SQLSTATE P0001
+// with the message 'FORTRESS:<CODE>: <text>' (README, "Writing SQL
+// functions"). <CODE> must be in ERROR_CODES; the client sees it with <text>.
+const RAISED_BY_SQL = /^FORTRESS:([A-Z_]+): (.+)$/s;
+function raisedBySql(e: Record<string, unknown>): [ErrorCode, string] | undefined {
+  for (const text of [e.originalMessage, e.message, (e.meta as Record<string, unknown> | undefined)?.message]) {
+    const m = typeof text === 'string' ? RAISED_BY_SQL.exec(text) : null;
+    if (m && (ERROR_CODES as readonly string[]).includes(m[1]!)) return [m[1] as ErrorCode, m[2]!];
+  }
+  return undefined;
 }
 
 /** Finds a Prisma code (Pxxxx) or SQLSTATE anywhere in an error's cause chain. */
-function databaseCode(error: unknown): [string, string] | undefined {
+function databaseCode(error: unknown): [ErrorCode, string] | undefined {
   const seen = new Set<unknown>();
   let e = error as Record<string, unknown> | undefined;
+  // The outermost mapped code, unless a FORTRESS: message turns up further down
+  // (Prisma wraps the driver's error, whose message is the exact one).
+  let hit: [ErrorCode, string] | undefined;
   while (e && typeof e === 'object' && !seen.has(e)) {
     seen.add(e);
     for (const candidate of [e.code, e.originalCode, (e.meta as Record<string, unknown> | undefined)?.code]) {
       if (typeof candidate === 'string') {
-        const hit = PRISMA_CODES[candidate] ?? SQLSTATE_CODES[candidate];
-        if (hit) return hit;
+        const raised = candidate === 'P0001' ? raisedBySql(e) : undefined;
+        if (raised) return raised;
+        hit ??= PRISMA_CODES[candidate] ?? SQLSTATE_CODES[candidate];
       }
     }
     const adapter = (e.meta as Record<string, unknown> | undefined)?.driverAdapterError;
     e = (adapter ?? e.cause) as Record<string, unknown> | undefined;
   }
+  if (hit) return hit;
   if (error instanceof Error && /Unable to start a transaction|Transaction already closed/.test(error.message)) {
     return PRISMA_CODES.P2028;
   }
@@ -89,14 +170,14 @@ export function maskError(error: unknown): Error {
   const original = isGraphQLError(error) ? error.originalError : error;
   if (original instanceof Error && POTHOS_INPUT_ERRORS.has(original.name)) {
     // Pothos' message may quote the value: keep it short.
-    return new GraphQLError(original.message.slice(0, 200), { path: isGraphQLError(error) ? error.path : undefined, extensions: { code: 'BAD_USER_INPUT' } });
+    return badInput(original.message.slice(0, 200), undefined, {}, { path: isGraphQLError(error) ? error.path : undefined });
   }
   // Parse/validation errors and our own typed errors are safe to show as they are.
   if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error;
   const path = isGraphQLError(error) ? error.path : undefined;
   const mapped = databaseCode(original);
-  if (mapped) return new GraphQLError(mapped[1], { path, extensions: { code: mapped[0] } });
-  return new GraphQLError('Unexpected error', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  if (mapped) return codedError(mapped[0], mapped[1], {}, { path });
+  return codedError('INTERNAL_SERVER_ERROR', 'Unexpected error', {}, { path });
 }
 
 /**

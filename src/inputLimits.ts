@@ -1,6 +1,6 @@
 // Bad input is a client error, refused in one place before any database work.
 //
-// Before execution (registered before useRequestTransaction, so no
+// Before execution (registered before useRequestTransaction, so no request
 // transaction starts) every argument of the operation about to run, literal
 // or variable, is coerced with its input type and checked:
 //   - any string containing U+0000 (Postgres text cannot hold it);
@@ -30,17 +30,15 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from './context.js';
 import { cursorProblem, guardCursorPages, nodeIdProblem } from './cursors.js';
+import { refusedBeforeExecution } from './errors.js';
 import { MAX_GLOBAL_ID_LENGTH, MAX_LIST_ITEMS, MAX_STRING_LENGTH, type InputLimitExtensions } from './schema/limits.js';
 
 /** Most errors reported for one request; the rest would only repeat the point. */
 const MAX_ERRORS = 20;
 
+// Refused before execution: 400 under application/graphql-response+json (GraphQL over HTTP).
 const refuse = (message: string, field: string, nodes?: ASTNode | readonly ASTNode[], extra: Record<string, unknown> = {}) =>
-  new GraphQLError(message, {
-    nodes,
-    // Refused before execution: 400 under application/graphql-response+json (GraphQL over HTTP).
-    extensions: { code: 'BAD_USER_INPUT', field, ...extra, http: { spec: true, status: 400 } },
-  });
+  refusedBeforeExecution('BAD_USER_INPUT', message, { field, ...extra }, 400, { nodes });
 
 /** Messages may quote the offending value: never echo a megabyte back. */
 const short = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);

@@ -40,7 +40,7 @@ server.listen(env.PORT, env.HOST, () => {
     console.log(`\nLog in (returns an access token and a refresh token):`);
     console.log(
       `  curl -s ${url} -H 'content-type: application/json' \\\n` +
-        `    -d '{"query":"mutation { login(tenantSlug: \\"${member.tenant}\\", email: \\"${member.email}\\", password: \\"${member.password}\\") { accessToken refreshToken } }"}'`,
+        `    -d '{"query":"mutation { login(input: { tenantSlug: \\"${member.tenant}\\", email: \\"${member.email}\\", password: \\"${member.password}\\" }) { accessToken refreshToken } }"}'`,
     );
     console.log(
       `\nThen send "authorization: Bearer <accessToken>". A ready-made token for ${member.email} (valid ${Math.round(env.ACCESS_TOKEN_TTL_SECONDS / 60)} min; \`npm run token\` prints new ones):\n  ${member.token}\n`,

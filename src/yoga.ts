@@ -1,8 +1,10 @@
 // Builds the Yoga instance: limits, authentication, the request transaction,
 // error masking, health and readiness. src/server.ts only listens.
 import {
-  GraphQLError, Kind, getArgumentValues, getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type SelectionSetNode,
+  GraphQLError, Kind, getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type FieldNode, type FragmentDefinitionNode,
+  type GraphQLField, type SelectionSetNode,
 } from 'graphql';
+import { getMappedArgumentValues } from '@pothos/core';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -11,12 +13,12 @@ import { schema } from './schema/index.js';
 import type { Context } from './context.js';
 import type { Database } from './db/client.js';
 import { withRequestTransaction, Rollback } from './db/request.js';
-import { pendingMigrations } from './db/migrate.js';
+import { pendingMigrationsOf } from './db/migrate.js';
 import type { TokenService } from './auth/tokens.js';
-import type { AuthSettings, RunInTransaction } from './resolvers/auth.js';
+import type { AuthSettings, RunInTransaction } from './resolvers/identity.js';
 import { createSignInLimiter } from './auth/limits.js';
 import { useInputLimits } from './inputLimits.js';
-import { createLogger, isCommittedFailure, maskError } from './errors.js';
+import { codedError, createLogger, isCommittedFailure, maskError, refusedBeforeExecution, type ErrorCode } from './errors.js';
 
 export interface YogaOptions {
   database: Database;
@@ -42,10 +44,6 @@ export interface YogaOptions {
 /** Largest request body accepted, in bytes; larger ones get HTTP 413 before parsing. */
 export const MAX_BODY_BYTES = 1_048_576;
 
-/** An error for a request refused before execution: HTTP 4xx under application/graphql-response+json. */
-const refused = (message: string, code: string, extensions: Record<string, unknown> = {}, status = 400) =>
-  new GraphQLError(message, { extensions: { code, ...extensions, http: { spec: true, status } } });
-
 /**
  * Refuses bodies over MAX_BODY_BYTES with 413 before Yoga reads them: by
  * Content-Length when sent, otherwise by counting a copy of the stream up to
@@ -54,7 +52,7 @@ const refused = (message: string, code: string, extensions: Record<string, unkno
 function useBodyLimit(): Plugin<Context> {
   const tooLarge = (fetchAPI: { Response: typeof Response }) =>
     fetchAPI.Response.json(
-      { errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: MAX_BODY_BYTES } }] },
+      { errors: [codedError('PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_BODY_BYTES} bytes`, { maxBytes: MAX_BODY_BYTES }).toJSON()] },
       { status: 413 },
     );
   return {
@@ -92,9 +90,9 @@ function useQueryCost(): Plugin<Context> {
       if (cost !== undefined && cost > MAX_QUERY_COST) {
         setResultAndStopExecution({
           errors: [
-            refused(
-              `Query cost ${cost} exceeds the limit of ${MAX_QUERY_COST}: ask for smaller pages (first/last) or fewer nested lists`,
+            refusedBeforeExecution(
               'GRAPHQL_VALIDATION_FAILED',
+              `Query cost ${cost} exceeds the limit of ${MAX_QUERY_COST}: ask for smaller pages (first/last) or fewer nested lists`,
               { cost, maxCost: MAX_QUERY_COST },
             ),
           ],
@@ -104,11 +102,22 @@ function useQueryCost(): Plugin<Context> {
   };
 }
 
-/** A sign-in step's first half, run before the request transaction (see src/resolvers/auth.ts). */
+/**
+ * A sign-in step's first half, run before the request transaction (see
+ * src/resolvers/identity.ts). It gets the field's arguments as its resolver
+ * would: coerced, then validated and transformed by the field's declared rules.
+ */
 type Prepare = (ctx: Context, run: RunInTransaction, args: Record<string, unknown>) => Promise<void>;
 
+interface PreparedField {
+  prepare: Prepare;
+  /** The field's arguments after its argument mappers (@pothos/plugin-validation's rules). */
+  args: (ctx: Context) => Promise<Record<string, unknown>>;
+  name: string;
+}
+
 /** The root field's `prepare` extension when it is the only field of the operation. */
-function preparedField(args: ExecutionArgs): { prepare: Prepare; args: Record<string, unknown>; name: string } | undefined {
+function preparedField(args: ExecutionArgs): PreparedField | undefined {
   const operation = getOperationAST(args.document, args.operationName);
   const only = operation?.selectionSet.selections.length === 1 ? operation.selectionSet.selections[0] : undefined;
   const root = operation && args.schema.getRootType(operation.operation);
@@ -118,13 +127,21 @@ function preparedField(args: ExecutionArgs): { prepare: Prepare; args: Record<st
   if (!field || !prepare) return undefined;
   const variables = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
   if (variables.errors) return undefined; // execution reports them
-  return { prepare, args: getArgumentValues(field, only, variables.coerced), name: only.alias?.value ?? only.name.value };
+  const fragments = Object.fromEntries(
+    args.document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const info = { schema: args.schema, fragments, variableValues: variables.coerced };
+  return {
+    prepare,
+    args: async (ctx) => getMappedArgumentValues(field as GraphQLField<unknown, unknown>, only as FieldNode, ctx, info),
+    name: only.alias?.value ?? only.name.value,
+  };
 }
 
 /**
  * Runs the whole execution of an operation inside the request transaction
  * and hands resolvers its client as ctx.db. A result with errors rolls the
- * transaction back, so a failing operation never leaves a partial write.
+ * request transaction back, so a failing operation never leaves a partial write.
  * A sign-in field's `prepare` half runs first, outside it (argon2 must not
  * hold a pooled connection); its failure ends the request there.
  */
@@ -136,7 +153,7 @@ function useRequestTransaction(database: Database): Plugin<Context> {
       const step = preparedField(args);
       if (step) {
         try {
-          await step.prepare(ctx, run, step.args);
+          await step.prepare(ctx, run, await step.args(ctx));
         } catch (e) {
           const error = maskError(e);
           setResultAndStopExecution({
@@ -177,7 +194,7 @@ function useErrorCodeForInvalidDocuments(): Plugin<Context> {
             : new GraphQLError(e.message, {
                 ...e,
                 // Refused before execution: 400 under application/graphql-response+json (GraphQL over HTTP).
-                extensions: { http: { spec: true, status: 400 }, ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+                extensions: { http: { spec: true, status: 400 }, ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' satisfies ErrorCode },
               }),
         ),
       });
@@ -204,7 +221,12 @@ function useSignInRequired(): Plugin<Context> {
       if (closed.length) {
         setResultAndStopExecution({
           errors: [
-            refused(`Sign in first: ${[...new Set(closed)].join(', ')} needs an access token (Authorization: Bearer <accessToken> from login)`, 'UNAUTHENTICATED', {}, 401),
+            refusedBeforeExecution(
+              'UNAUTHENTICATED',
+              `Sign in first: ${[...new Set(closed)].join(', ')} needs an access token (Authorization: Bearer <accessToken> from login)`,
+              {},
+              401,
+            ),
           ],
         });
       }
@@ -292,8 +314,7 @@ export function buildYoga({
         endpoint: '/ready',
         check: async ({ fetchAPI }) => {
           try {
-            const { rows } = await database.pool.query<{ name: string }>('select app.applied_migrations() as name');
-            const pending = await pendingMigrations(rows.map((r) => r.name));
+            const pending = await pendingMigrationsOf(database.pool);
             const ready = pending.length === 0;
             return fetchAPI.Response.json({ status: ready ? 'ready' : 'pending_migrations', pending }, { status: ready ? 200 : 503 });
           } catch {

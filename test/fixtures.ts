@@ -1,20 +1,26 @@
-// A fully populated tenant, written as the owner: an owner-admin, two members
-// (x and y), and at least one row in every tenant-owned table. Slugs are
+// A fully populated tenant, written by the schema owner (fortress_owner): one
+// user per tenant role (owner, admin, members x and y), an invitee with no
+// membership, and at least one row in every tenant-owned table. Slugs are
 // random so test files running in parallel never share a tenant.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { signToken } from './helpers.js';
 
+/** The fixture users who can sign in, named by their tenant role (x and y are members). */
+export type FixtureUser = 'owner' | 'admin' | 'x' | 'y';
+
 export interface TenantFixture {
   tenantId: string;
   slug: string;
+  /** The tenant's owner (role owner). */
+  owner: string;
+  /** A tenant admin who is not an owner (role admin). */
   admin: string;
+  /** Members (role member). */
   x: string;
   y: string;
   /** A user with no membership yet. */
   invitee: string;
-  /** A tenant admin who is not an owner. */
-  manager: string;
   accountX: string;
   accountY: string;
   corporateAccount: string;
@@ -36,25 +42,25 @@ export interface TenantFixture {
   loginX: string;
   auditLog: string;
   outboxEvent: string;
-  token: (who: 'admin' | 'x' | 'y' | 'manager') => Promise<string>;
+  token: (who: FixtureUser) => Promise<string>;
 }
 
-export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string): Promise<TenantFixture> {
+export async function createTenant(pool: pg.Pool | pg.PoolClient, label: string): Promise<TenantFixture> {
   const suffix = randomBytes(4).toString('hex');
   const slug = `${label}-${suffix}`;
-  const one = async (sql: string, params: unknown[]) => (await owner.query(sql, params)).rows[0].id as string;
+  const one = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows[0].id as string;
   const tenantId = await one('insert into tenants (slug, name) values ($1, $2) returning id', [slug, `Tenant ${label}`]);
   const user = async (name: string, role: string) => {
     const id = await one('insert into users (tenant_id, email, display_name) values ($1, $2, $3) returning id', [
       tenantId, `${name}@${slug}.test`, name,
     ]);
-    await owner.query('insert into tenant_memberships (tenant_id, user_id, role) values ($1, $2, $3)', [tenantId, id, role]);
+    await pool.query('insert into tenant_memberships (tenant_id, user_id, role) values ($1, $2, $3)', [tenantId, id, role]);
     return id;
   };
-  const admin = await user('admin', 'owner');
+  const owner = await user('owner', 'owner');
   const x = await user('x', 'member');
   const y = await user('y', 'member');
-  const manager = await user('manager', 'admin');
+  const admin = await user('admin', 'admin');
   const invitee = await one('insert into users (tenant_id, email) values ($1, $2) returning id', [tenantId, `invitee@${slug}.test`]);
   const account = (userId: string | null, name: string) =>
     one(`insert into accounts (tenant_id, user_id, name, type, currency) values ($1, $2, $3, $4, 'BRL') returning id`, [
@@ -102,23 +108,23 @@ export async function createTenant(owner: pg.Pool | pg.PoolClient, label: string
     `insert into sessions (tenant_id, user_id, refresh_token_hash, expires_at) values ($1, $2, $3, now() + interval '30 days') returning id`,
     [tenantId, x, randomBytes(32).toString('hex')],
   );
-  await owner.query('insert into rotated_refresh_tokens (token_hash, tenant_id, session_id) values ($1, $2, $3)', [
+  await pool.query('insert into rotated_refresh_tokens (token_hash, tenant_id, session_id) values ($1, $2, $3)', [
     randomBytes(32).toString('hex'), tenantId, sessionX,
   ]);
   const loginX = await one(`insert into login_history (tenant_id, user_id, email, success) values ($1, $2, $3, true) returning id`, [
     tenantId, x, `x@${slug}.test`,
   ]);
   const auditLog = await one(`insert into audit_logs (tenant_id, user_id, entity, entity_id, action) values ($1, $2, 'account', $3, 'create') returning id`, [
-    tenantId, admin, accountX,
+    tenantId, owner, accountX,
   ]);
   const outboxEvent = await one(
     `insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload) values ($1, 'account', $2, 'account.opened', '{}') returning id::text`,
     [tenantId, accountX],
   );
-  const users = { admin, x, y, manager };
-  const roles = { admin: 'owner', x: 'member', y: 'member', manager: 'admin' } as const;
+  const users = { owner, admin, x, y };
+  const roles = { owner: 'owner', admin: 'admin', x: 'member', y: 'member' } as const;
   return {
-    tenantId, slug, admin, x, y, invitee, manager, accountX, accountY, corporateAccount, transactionX, transactionY, category, merchant, product,
+    tenantId, slug, owner, admin, x, y, invitee, accountX, accountY, corporateAccount, transactionX, transactionY, category, merchant, product,
     location, emptyLocation, inventory, cartX, cartItemX, orderX, orderItemX, receiptX, sessionX, loginX, auditLog, outboxEvent,
     token: (who) => signToken(users[who], tenantId, roles[who]),
   };

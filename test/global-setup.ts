@@ -12,6 +12,8 @@ declare module 'vitest' {
     ownerUrl: string;
     authenticatorUrl: string;
     jwtSecret: string;
+    /** The cluster's superuser, for tests that need a database of their own. */
+    superuserUrl: string;
   }
 }
 
@@ -26,6 +28,7 @@ export default async function setup(project: TestProject) {
   project.provide('ownerUrl', db.ownerUrl);
   project.provide('authenticatorUrl', db.authenticatorUrl);
   project.provide('jwtSecret', db.jwtSecret!);
+  project.provide('superuserUrl', db.superuserUrl!);
   return async () => {
     await db.stop();
     await rm(dir, { recursive: true, force: true });

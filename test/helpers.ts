@@ -1,10 +1,11 @@
 // Shared test plumbing: the app wired to the suite's database, GraphQL calls
 // through yoga.fetch, SQL sessions under the app roles, and the owner pool
 // used for fixtures and for the controls that prove hidden rows exist.
+import { randomBytes } from 'node:crypto';
 import { inject, expect } from 'vitest';
 import pg from 'pg';
 import { createDatabase } from '../src/db/client.js';
-import { createTokenService } from '../src/auth/tokens.js';
+import { createTokenService, type TenantRole } from '../src/auth/tokens.js';
 import { buildYoga, type YogaOptions } from '../src/yoga.js';
 
 export const ownerPool = () => new pg.Pool({ connectionString: inject('ownerUrl'), max: 4 });
@@ -12,7 +13,7 @@ export const authenticatorPool = () => new pg.Pool({ connectionString: inject('a
 
 export const tokens = () => createTokenService({ secret: inject('jwtSecret'), issuer: 'fortress', audience: 'fortress-api' });
 /** An access token for (user, tenant, role), signed with the suite's key. */
-export const signToken = async (userId: string, tenantId: string, role: 'owner' | 'admin' | 'member', sessionId?: string) =>
+export const signToken = async (userId: string, tenantId: string, role: TenantRole, sessionId?: string) =>
   (await (await tokens()).sign({ userId, tenantId, role, sessionId })).token;
 
 /** The app as production runs it (no GraphiQL, no introspection unless asked), on the suite's database. */
@@ -31,14 +32,30 @@ export async function testApp(
     poolMax: opts.poolMax ?? 4,
     txMaxWaitMs: opts.txMaxWaitMs ?? 10_000,
     txTimeoutMs: 15_000,
-    onQuery: opts.onQuery,
   });
+  if (opts.onQuery) spyOnQueries(database.pool, opts.onQuery);
   // trustProxy: yoga.fetch has no socket, so tests give the client address in X-Forwarded-For.
   const yoga = buildYoga({
     database, tokens: await tokens(), logging: false, trustProxy: true, introspection: opts.introspection, development: opts.development,
     authPolicy: opts.authPolicy,
   });
   return { database, yoga, close: () => database.close() };
+}
+
+/**
+ * Hands the text of every statement the pool's connections send to onQuery
+ * (tests count statements and inspect SQL). Installed before the pool opens
+ * its first connection, so it sees them all; the server has no such hook.
+ */
+export function spyOnQueries(pool: pg.Pool, onQuery: (sql: string) => void) {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const first = args[0] as string | { text?: string };
+      onQuery(typeof first === 'string' ? first : (first?.text ?? ''));
+      return query(...args);
+    };
+  });
 }
 
 export interface GqlResult<T = Record<string, any>> {
@@ -68,8 +85,8 @@ export const errorCodes = (r: GqlResult) => (r.errors ?? []).map((e) => e.extens
 export type AppRole = 'fortress_anonymous' | 'fortress_user' | 'fortress_partner' | 'fortress_support';
 
 /**
- * Runs fn in a transaction on the server's login, set up exactly like the
- * request path (role + transaction-local settings), then rolls back.
+ * Runs fn in a transaction on the server's login, set up exactly like a
+ * request transaction (role + transaction-local settings), then rolls back.
  */
 export async function asRole<T>(
   pool: pg.Pool,
@@ -109,3 +126,33 @@ export const count = async (c: pg.PoolClient | pg.Pool, sql: string, params: unk
 
 /** Relay global id, as Pothos encodes it. */
 export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+
+/**
+ * A new, empty database in the suite's cluster, owned by fortress_owner (the
+ * cluster-wide roles already exist), for tests that migrate a database of
+ * their own. The superuser creates it: the owner role has no CREATEDB.
+ */
+export async function freshDatabase(label: string) {
+  const name = `fortress_${label}_${randomBytes(4).toString('hex')}`;
+  const superuser = async (sql: string) => {
+    const c = new pg.Client({ connectionString: inject('superuserUrl') });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await superuser(`create database ${name} owner fortress_owner`);
+  const on = (url: string) => {
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    return u.toString();
+  };
+  return {
+    name,
+    ownerUrl: on(inject('ownerUrl')),
+    authenticatorUrl: on(inject('authenticatorUrl')),
+    drop: () => superuser(`drop database if exists ${name} with (force)`),
+  };
+}

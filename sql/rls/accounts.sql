@@ -1,6 +1,8 @@
 -- accounts: a member sees and opens only their own accounts; owners/admins
 -- see every account of the tenant, including corporate ones (user_id null).
 -- balance is maintained by the ledger, so it is not updatable by app roles.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.accounts');
 alter table accounts enable row level security;
 alter table accounts force row level security;
 

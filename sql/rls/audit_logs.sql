@@ -1,5 +1,7 @@
 -- audit_logs: insert-only. Any user of the tenant writes entries naming
 -- themselves as the actor; only owners/admins read them. No update/delete.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.audit_logs');
 alter table audit_logs enable row level security;
 alter table audit_logs force row level security;
 

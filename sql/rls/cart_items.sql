@@ -1,5 +1,7 @@
 -- cart_items: visible and writable exactly when the cart is. The subquery
 -- reads carts under the caller's own carts policies.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.cart_items');
 alter table cart_items enable row level security;
 alter table cart_items force row level security;
 

@@ -1,4 +1,6 @@
 -- carts: a user's own carts; owners/admins see all of the tenant's.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.carts');
 alter table carts enable row level security;
 alter table carts force row level security;
 

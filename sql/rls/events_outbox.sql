@@ -1,6 +1,8 @@
 -- events_outbox: written in the same transaction as the change it announces
 -- (outbox pattern, spec §12); owners/admins may read their tenant's events.
 -- The relay that publishes events runs as its own role in a later issue.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.events_outbox');
 alter table events_outbox enable row level security;
 alter table events_outbox force row level security;
 

@@ -1,5 +1,7 @@
 -- login_history: every sign-in attempt; visible to the user it names and to
 -- tenant admins. Written by the login function, never by app roles directly.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.login_history');
 alter table login_history enable row level security;
 alter table login_history force row level security;
 

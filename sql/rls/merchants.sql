@@ -1,5 +1,7 @@
 -- merchants: shared reference data of a tenant. Every user of the tenant reads it;
 -- only owners/admins write it.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.merchants');
 alter table merchants enable row level security;
 alter table merchants force row level security;
 

@@ -1,5 +1,7 @@
 -- order_items: visible when the order is; written together with the caller's
 -- own order.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.order_items');
 alter table order_items enable row level security;
 alter table order_items force row level security;
 

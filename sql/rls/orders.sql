@@ -1,5 +1,7 @@
 -- orders: a user's own orders; owners/admins see all of the tenant's and move
 -- their status. Users place orders for themselves only.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.orders');
 alter table orders enable row level security;
 alter table orders force row level security;
 

@@ -1,5 +1,7 @@
 -- products: shared reference data of a tenant. Every user of the tenant reads it;
 -- only owners/admins write it.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.products');
 alter table products enable row level security;
 alter table products force row level security;
 

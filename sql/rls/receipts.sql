@@ -1,4 +1,6 @@
 -- receipts: a user's own receipts, or all of the tenant's for owners/admins.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.receipts');
 alter table receipts enable row level security;
 alter table receipts force row level security;
 

@@ -1,5 +1,7 @@
 -- rotated_refresh_tokens: read and written only by app.rotate_refresh_token()
--- (02_auth.sql). No app role has any privilege on it.
+-- (sql/functions/auth.sql). No app role has any privilege on it.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.rotated_refresh_tokens');
 alter table rotated_refresh_tokens enable row level security;
 alter table rotated_refresh_tokens force row level security;
 

@@ -1,6 +1,8 @@
 -- sessions: a user opens (at login), sees and revokes only their own
 -- sessions. The refresh token hash is written but never readable by app
 -- roles; rotation goes through app.rotate_refresh_token().
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.sessions');
 alter table sessions enable row level security;
 alter table sessions force row level security;
 

@@ -3,6 +3,8 @@
 -- policy must depend on the tenant alone); owners/admins change roles, but
 -- only owners touch the owner role: an admin can neither become nor demote
 -- an owner.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.tenant_memberships');
 alter table tenant_memberships enable row level security;
 alter table tenant_memberships force row level security;
 
@@ -40,11 +42,13 @@ create or replace function app.keep_an_owner() returns trigger
       perform 1 from tenants where id = old.tenant_id for update;
       if found and not exists (select 1 from tenant_memberships
                                 where tenant_id = old.tenant_id and role = 'owner' and user_id <> old.user_id) then
-        raise exception 'the last owner of a tenant cannot be demoted or removed' using errcode = 'P0001', hint = 'LAST_OWNER';
+        -- Error convention: README, "Writing SQL functions" (FORTRESS:<code>: text, mapped by src/errors.ts).
+        raise exception using errcode = 'P0001', message = 'FORTRESS:FORBIDDEN: The last owner of a tenant cannot be demoted or removed';
       end if;
     end if;
     return coalesce(new, old);
   end
   $$;
+drop trigger if exists keep_an_owner on tenant_memberships;
 create trigger keep_an_owner before update of role or delete on tenant_memberships
   for each row execute function app.keep_an_owner();

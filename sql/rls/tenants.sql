@@ -1,4 +1,6 @@
 -- tenants: a user sees only the tenant of the request; owners/admins rename it.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.tenants');
 alter table tenants enable row level security;
 alter table tenants force row level security;
 

@@ -5,6 +5,8 @@
 -- function in a later migration.
 -- The account subquery is uncorrelated, so Postgres runs it once per
 -- statement (hashed SubPlan) instead of once per ledger row.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.transactions');
 alter table transactions enable row level security;
 alter table transactions force row level security;
 

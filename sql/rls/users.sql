@@ -1,6 +1,8 @@
 -- users: members see themselves; owners/admins see and manage everyone in
 -- the tenant. password_hash and lockout counters are not readable by any app
 -- role (column grants); login goes through a narrow security-definer function.
+-- Runs again whenever this file changes: start from no policies and no grants.
+call app.reset_table_security('public.users');
 alter table users enable row level security;
 alter table users force row level security;
 

@@ -14,7 +14,7 @@
 // In memory: counts are per server process and reset on restart (several
 // instances multiply the budget by their number).
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { GraphQLError } from 'graphql';
+import { rateLimited } from '../errors.js';
 
 export interface SignInLimitSettings {
   maxAttempts: number;
@@ -24,13 +24,6 @@ export interface SignInLimitSettings {
 }
 
 export type SignInLimiter = ReturnType<typeof createSignInLimiter>;
-
-export function rateLimited(msBeforeNext: number, message = 'Too many sign-in attempts; try again later') {
-  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new GraphQLError(`${message} (in ${retryAfterSeconds} s)`, {
-    extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } },
-  });
-}
 
 export function createSignInLimiter({ maxAttempts, lockMinutes, perAddressPerMinute = 30 }: SignInLimitSettings) {
   const perAddress = new RateLimiterMemory({ keyPrefix: 'addr', points: perAddressPerMinute, duration: 60 });

@@ -3,7 +3,7 @@
 // passwords (no user enumeration by timing).
 import argon2 from 'argon2';
 import { readFileSync } from 'node:fs';
-import { GraphQLError } from 'graphql';
+import { weakPassword } from '../errors.js';
 
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
@@ -37,5 +37,5 @@ export function assertPasswordPolicy(password: string, email: string) {
         : COMMON.has(password.toLowerCase())
           ? 'is too common'
           : null;
-  if (reason) throw new GraphQLError(`Password ${reason}`, { extensions: { code: 'WEAK_PASSWORD' } });
+  if (reason) throw weakPassword(reason);
 }

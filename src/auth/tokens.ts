@@ -5,12 +5,16 @@
 // private JWK is configured. Each key verifies only its own algorithm.
 import { SignJWT, jwtVerify, importJWK, errors, type JWK, type CryptoKey, type JWTHeaderParameters } from 'jose';
 import { GraphQLError } from 'graphql';
+import { TenantRole } from '../generated/prisma/enums.js';
+import { unauthenticated } from '../errors.js';
 
-export type TenantRoleClaim = 'owner' | 'admin' | 'member';
+export type { TenantRole };
+/** @deprecated The `role` claim is a TenantRole (Prisma's enum); kept until src/db/demo.ts imports TenantRole. */
+export type TenantRoleClaim = TenantRole;
 
 export type Viewer =
   | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string; tenantId: string; role: TenantRoleClaim; sessionId?: string };
+  | { kind: 'user'; userId: string; tenantId: string; role: TenantRole; sessionId?: string };
 
 export interface TokenConfig {
   /** HS256 secret (≥ 32 characters). */
@@ -27,11 +31,7 @@ export interface TokenConfig {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ROLES = new Set(['owner', 'admin', 'member']);
-
-export function unauthenticated(message = 'Invalid or expired access token') {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-}
+const ROLES = new Set<string>(Object.values(TenantRole));
 
 interface Key {
   alg: 'HS256' | 'ES256' | 'EdDSA';
@@ -69,7 +69,7 @@ export async function createTokenService(cfg: TokenConfig) {
   }
   const ttl = cfg.ttlSeconds ?? 15 * 60;
 
-  async function sign(viewer: { userId: string; tenantId: string; role: TenantRoleClaim; sessionId?: string }) {
+  async function sign(viewer: { userId: string; tenantId: string; role: TenantRole; sessionId?: string }) {
     const token = await new SignJWT({ tid: viewer.tenantId, role: viewer.role, ...(viewer.sessionId ? { sid: viewer.sessionId } : {}) })
       .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'JWT' })
       .setSubject(viewer.userId)
@@ -107,7 +107,7 @@ export async function createTokenService(cfg: TokenConfig) {
         throw unauthenticated('Access token has malformed claims');
       }
       const sessionId = typeof sid === 'string' && UUID.test(sid) ? sid : undefined;
-      return { kind: 'user', userId: sub, tenantId: tid, role: role as TenantRoleClaim, ...(sessionId ? { sessionId } : {}) };
+      return { kind: 'user', userId: sub, tenantId: tid, role: role as TenantRole, ...(sessionId ? { sessionId } : {}) };
     } catch (e) {
       if (e instanceof GraphQLError) throw e;
       if (e instanceof errors.JOSEError || e instanceof TypeError) throw unauthenticated();

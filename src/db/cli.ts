@@ -6,7 +6,7 @@ import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { loadEnv, loadDatabaseEnv, ConfigError, tokenConfig } from '../config.js';
 import { prepareDatabase } from './setup.js';
-import { buildSqlMigration } from './sql-migrations.js';
+import { buildSqlMigration, changedSqlFiles } from './sql-migrations.js';
 import { seedDemo } from './seed.js';
 import { demoLogins } from './demo.js';
 import { createTokenService } from '../auth/tokens.js';
@@ -19,8 +19,11 @@ const command = process.argv[2];
 try {
   switch (command) {
     case 'rls:build': {
+      const { removed } = await changedSqlFiles();
       const name = await buildSqlMigration();
       log(name ? `wrote prisma/migrations/${name}/migration.sql and sql/manifest.json` : 'sql/ unchanged since the last migration');
+      // Their objects stay in every database that ran them.
+      if (removed.length) log(`forgot removed ${removed.join(', ')}: drop what they created in a hand-written migration`);
       break;
     }
     case 'schema:print': {

@@ -11,8 +11,6 @@ export interface DbOptions {
   poolMax: number;
   txMaxWaitMs: number;
   txTimeoutMs: number;
-  /** Sees the text of every statement sent (tests count queries and inspect SQL). */
-  onQuery?: (sql: string) => void;
 }
 
 export interface Database {
@@ -30,17 +28,6 @@ export function createDatabase(opts: DbOptions): Database {
   // An idle client losing its connection (database restart, Ctrl-C reaching
   // Postgres first) must not crash the process; the pool replaces it.
   pool.on('error', (e) => console.warn(`[db] idle connection closed: ${e.message}`));
-  const { onQuery } = opts;
-  if (onQuery) {
-    pool.on('connect', (client) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as { query: unknown }).query = (...args: unknown[]) => {
-        const first = args[0] as string | { text?: string };
-        onQuery(typeof first === 'string' ? first : (first?.text ?? ''));
-        return query(...args);
-      };
-    });
-  }
   // Named (prepared) statements: Postgres parses and plans each distinct query
   // text once per connection instead of on every request. Query texts are
   // parameterised, so their number is bounded by the schema's selection shapes;

@@ -1,28 +1,36 @@
 // Production never serves the demo users: their password is published (README,
 // `npm start`'s output). A database seeded during development and then started
-// with NODE_ENV=production is refused until they are removed.
-import pg from 'pg';
+// with NODE_ENV=production is refused until they are removed. The production
+// server holds no owner credentials, so it asks as the anonymous role through
+// app.login_lookup, the function login itself uses: a demo account that could
+// sign in is found there; one without a password, membership or that is
+// inactive could not, and is not.
+import type pg from 'pg';
 import { ConfigError } from '../config.js';
 import { DEMO_TENANTS } from './seed.js';
 
-export async function assertNoDemoUsers(ownerUrl: string) {
-  const slugs = DEMO_TENANTS.map((t) => t.slug);
-  const client = new pg.Client({ connectionString: ownerUrl });
-  await client.connect();
+export async function assertNoDemoUsers(pool: pg.Pool) {
+  const accounts = DEMO_TENANTS.flatMap((t) => t.users.map((email) => ({ slug: t.slug, email })));
+  const client = await pool.connect();
+  let emails: string[];
   try {
-    // The demo addresses are under the reserved .test domain: no real user has them.
+    await client.query('begin');
+    await client.query(`select set_config('role', 'fortress_anonymous', true)`);
     const { rows } = await client.query<{ email: string }>(
-      `select u.email from users u join tenants t on t.id = u.tenant_id
-        where t.slug = any($1) and u.email = any($2) order by u.email`,
-      [slugs, DEMO_TENANTS.flatMap((t) => [...t.users])],
+      `select d.email from unnest($1::text[], $2::text[]) as d(slug, email)
+        where exists (select 1 from app.login_lookup(d.slug, d.email)) order by d.email`,
+      [accounts.map((a) => a.slug), accounts.map((a) => a.email)],
     );
-    if (rows.length) {
-      throw new ConfigError(
-        `Refusing to start with NODE_ENV=production: this database holds the demo users (${rows.map((r) => r.email).join(', ')}), ` +
-          `whose password is published. Delete the demo tenants (${slugs.join(', ')}) or use another database.`,
-      );
-    }
+    emails = rows.map((r) => r.email);
   } finally {
-    await client.end();
+    await client.query('rollback').catch(() => {});
+    client.release();
+  }
+  if (emails.length) {
+    const slugs = DEMO_TENANTS.map((t) => t.slug);
+    throw new ConfigError(
+      `Refusing to start with NODE_ENV=production: this database holds the demo users (${emails.join(', ')}), ` +
+        `whose password is published. Delete the demo tenants (${slugs.join(', ')}) or use another database.`,
+    );
   }
 }

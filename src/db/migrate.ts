@@ -12,18 +12,21 @@ export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/mi
 // Same key as Prisma's migrate lock, so the two never run concurrently.
 const LOCK_KEY = 72707369;
 
-export async function listMigrations() {
-  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
+export async function listMigrations(dir = MIGRATIONS_DIR) {
+  const entries = await readdir(dir, { withFileTypes: true });
   const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   return Promise.all(
     names.map(async (name) => {
-      const sql = await readFile(path.join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8');
+      const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
       return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     }),
   );
 }
 
-export async function migrate(ownerUrl: string, opts: { authenticatorPassword?: string; log?: (m: string) => void } = {}) {
+export async function migrate(
+  ownerUrl: string,
+  opts: { authenticatorPassword?: string; log?: (m: string) => void; /** Default: prisma/migrations. */ migrationsDir?: string } = {},
+) {
   const log = opts.log ?? (() => {});
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
@@ -43,7 +46,7 @@ export async function migrate(ownerUrl: string, opts: { authenticatorPassword?: 
       'select migration_name, checksum from _prisma_migrations where finished_at is not null and rolled_back_at is null',
     );
     const done = new Map(rows.map((r) => [r.migration_name, r.checksum]));
-    for (const m of await listMigrations()) {
+    for (const m of await listMigrations(opts.migrationsDir)) {
       const previous = done.get(m.name);
       if (previous) {
         if (previous !== m.checksum) throw new Error(`Migration ${m.name} was modified after it was applied`);
@@ -78,8 +81,18 @@ export async function migrate(ownerUrl: string, opts: { authenticatorPassword?: 
   return applied;
 }
 
-/** Names of migrations on disk that the database has not applied (for /ready). */
+/** Names of migrations on disk that the database has not applied. */
 export async function pendingMigrations(applied: Iterable<string>) {
   const done = new Set(applied);
   return (await listMigrations()).map((m) => m.name).filter((n) => !done.has(n));
+}
+
+/**
+ * Pending migrations of the database behind `db`, asked through
+ * app.applied_migrations() because the server's login reads no table: for
+ * /ready and for the production start, which refuses to serve an old schema.
+ */
+export async function pendingMigrationsOf(db: Pick<pg.Pool, 'query'>) {
+  const { rows } = await db.query<{ name: string }>('select app.applied_migrations() as name');
+  return pendingMigrations(rows.map((r) => r.name));
 }

@@ -1,10 +1,14 @@
-// Database lifecycle for `npm start` and the tests: use DATABASE_URL when
-// given, otherwise start an embedded PostgreSQL; then migrate (and seed).
+// Database lifecycle for `npm start` in development, `npm run db:*` and the
+// tests: use DATABASE_URL when given, otherwise start an embedded PostgreSQL;
+// then migrate (and seed). A production server never comes here: it holds no
+// owner credentials and only checks that `npm run db:migrate` has run
+// (assertMigrated).
 import path from 'node:path';
-import { authenticatorUrl, type Env } from '../config.js';
+import type pg from 'pg';
+import { authenticatorUrl, ConfigError, type Env } from '../config.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { bootstrapDatabase } from './bootstrap.js';
-import { migrate } from './migrate.js';
+import { migrate, pendingMigrationsOf } from './migrate.js';
 import { explainConnectionError } from './connection-errors.js';
 
 export interface PreparedDatabase {
@@ -12,6 +16,8 @@ export interface PreparedDatabase {
   authenticatorUrl: string;
   /** Only set for the embedded cluster (generated and kept in its data dir). */
   jwtSecret?: string;
+  /** Only set for the embedded cluster: its superuser (the tests create throwaway databases with it). */
+  superuserUrl?: string;
   stop: () => Promise<void>;
 }
 
@@ -46,10 +52,36 @@ export async function prepareDatabase(
       ownerUrl,
       authenticatorUrl: authenticatorUrl(ownerUrl, cluster.secrets.authenticatorPassword),
       jwtSecret: cluster.secrets.jwtSecret,
+      superuserUrl: cluster.superuserUrl(),
       stop: cluster.stop,
     };
   } catch (e) {
     await cluster.stop();
     throw e;
+  }
+}
+
+/**
+ * Production start: the schema must already be what this build expects. The
+ * server cannot migrate (no owner credentials), and serving an older schema
+ * would fail request by request, so it refuses to start instead.
+ */
+export async function assertMigrated(pool: pg.Pool) {
+  const deploy = 'run `npm run db:migrate` with DATABASE_URL (the owner) first; the server never migrates in production';
+  let pending: string[];
+  try {
+    pending = await pendingMigrationsOf(pool);
+  } catch (e) {
+    // No schema app (3F000), no app.applied_migrations() (42883), or no right to call it (42501): never migrated.
+    if (['3F000', '42883', '42501'].includes((e as { code?: string }).code ?? '')) {
+      throw new ConfigError(`Refusing to start with NODE_ENV=production: the database has no Fortress migrations; ${deploy}`);
+    }
+    throw e;
+  }
+  if (pending.length) {
+    const names = pending.length > 3 ? `${pending.slice(0, 3).join(', ')}, …` : pending.join(', ');
+    throw new ConfigError(
+      `Refusing to start with NODE_ENV=production: ${pending.length} migration${pending.length > 1 ? 's' : ''} pending (${names}); ${deploy}`,
+    );
   }
 }

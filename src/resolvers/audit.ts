@@ -1,4 +1,4 @@
-// Audit and outbox rows are written in the same transaction as the change
+// Audit and outbox rows are written in the same request transaction as the change
 // they describe, so they commit or roll back with it. createMany issues no
 // RETURNING: members may write audit rows they are not allowed to read back.
 import type { Prisma } from '../generated/prisma/client.js';
@@ -21,7 +21,7 @@ export async function recordAudit(db: Db, viewer: UserViewer, entry: AuditEntry)
 export async function recordChange(db: Db, viewer: UserViewer, change: AuditEntry & { entityId: string; eventType: string }) {
   const { eventType, ...entry } = change;
   await recordAudit(db, viewer, entry);
-  await db.eventOutbox.createMany({
+  await db.outboxEvent.createMany({
     data: [{ tenantId: viewer.tenantId, aggregate: change.entity, aggregateId: change.entityId, eventType, payload: change.diff }],
   });
 }

@@ -1,12 +1,14 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
 import { AccountType } from '../generated/prisma/enums.js';
+import type { Account } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
-import { LENGTH } from './limits.js';
+import { LENGTH, RULES } from './limits.js';
 import { requireUser } from '../context.js';
-import { openAccount } from '../resolvers/accounts.js';
+import { openAccount } from '../resolvers/account.js';
 
 export const AccountTypeEnum = builder.enumType(AccountType, { name: 'AccountType' });
 
-builder.prismaNode('Account', {
+const AccountNode = builder.prismaNode('Account', {
   id: { field: 'id' },
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID' }),
@@ -28,8 +30,8 @@ builder.prismaNode('Account', {
   }),
 });
 
-builder.queryField('accounts', (t) =>
-  t.prismaConnection({
+builder.queryFields((t) => ({
+  accounts: t.prismaConnection({
     type: 'Account',
     cursor: 'id',
     description: "Accounts visible to the viewer: their own, or all of the tenant's for owners/admins.",
@@ -44,34 +46,36 @@ builder.queryField('accounts', (t) =>
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }),
   }),
-);
-
-builder.queryField('account', (t) =>
-  t.prismaField({
+  account: t.prismaField({
     type: 'Account',
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.account.findUnique({ ...query, where: { id: rowId } }),
   }),
-);
+}));
 
 const OpenAccountInput = builder.inputType('OpenAccountInput', {
   fields: (t) => ({
-    name: t.string({ required: true, extensions: { maxLength: LENGTH.name } }),
+    name: t.string({ required: true, validate: RULES.name, extensions: { maxLength: LENGTH.name } }),
     type: t.field({ type: AccountTypeEnum, required: true }),
     currency: t.field({ type: 'Currency', required: true }),
     userId: t.field({ type: 'UUID', required: false, description: 'Owners/admins only: open it for another user.' }),
   }),
 });
 
+const OpenAccountPayload = builder.objectRef<{ account: Account }>('OpenAccountPayload').implement({
+  fields: (t) => ({ account: t.expose('account', { type: AccountNode }) }),
+});
+
 builder.mutationField('openAccount', (t) =>
-  t.prismaField({
-    type: 'Account',
+  t.field({
+    type: OpenAccountPayload,
     description: 'Opens an account (zero balance) for the viewer; audited and announced in the outbox.',
     args: { input: t.arg({ type: OpenAccountInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx, info) => {
       const { id } = await openAccount(ctx.db, requireUser(ctx), input);
-      return ctx.db.account.findUniqueOrThrow({ ...query, where: { id } });
+      // The payload's account is loaded with the selection under it (one query, relations included).
+      return { account: await ctx.db.account.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['account'] }), where: { id } }) };
     },
   }),
 );

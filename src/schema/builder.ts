@@ -4,13 +4,19 @@ import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
 import ComplexityPlugin from '@pothos/plugin-complexity';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin, { type StandardSchemaV1 } from '@pothos/plugin-validation';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context } from '../context.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits.js';
 import { fieldCost } from './cost.js';
-import { nullIfNotFound } from '../errors.js';
+import { badInput, forbidden, nullIfNotFound, unauthenticated } from '../errors.js';
+
+/** `input.name` for an issue at ['input', 'name']: the same path src/inputLimits.ts reports. */
+const issuePath = (issue: StandardSchemaV1.Issue) =>
+  (issue.path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.');
 
 // The builder being configured, for the `nodes` resolver below (which runs long after).
 let self: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDefaultTypes<{}>>;
@@ -19,6 +25,15 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
+  // Coarse authorization, visible where a field is declared. RLS stays the
+  // enforcer: a scope only refuses early, with a clear code, what the
+  // policies would refuse anyway.
+  AuthScopes: {
+    /** A valid access token (Query and Mutation require it unless a field skips type scopes). */
+    signedIn: boolean;
+    /** The viewer is an owner or admin of the tenant, as the database says now. */
+    admin: boolean;
+  };
   Scalars: {
     ID: { Input: string; Output: string };
     UUID: { Input: string; Output: string };
@@ -30,7 +45,32 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  // Scope checks wrap the resolver before other plugins do (plugin-scope-auth's advice).
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin, ValidationPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      signedIn: ctx.viewer.kind === 'user',
+      // Read from tenant_memberships in the request transaction, not from the
+      // token's claim, so a promotion or demotion applies at once (once per request).
+      admin: async () => {
+        if (ctx.viewer.kind !== 'user') return false;
+        const { tenantId, userId } = ctx.viewer;
+        const membership = await ctx.db.tenantMembership.findUnique({ where: { tenantId_userId: { tenantId, userId } }, select: { role: true } });
+        return membership?.role === 'owner' || membership?.role === 'admin';
+      },
+    }),
+    // Anonymous callers fail signedIn; a signed-in caller can only fail admin.
+    unauthorizedError: (_parent, ctx, info) =>
+      ctx.viewer.kind === 'user' ? forbidden(`${info.fieldName} is for owners and admins only`) : unauthenticated('Sign in first'),
+  },
+  // Declared input rules (zod, on input types and fields) fail as BAD_USER_INPUT
+  // naming the field, like src/inputLimits.ts does for lengths and formats.
+  validation: {
+    validationError: ({ issues }) => {
+      const at = (issue: StandardSchemaV1.Issue) => issuePath(issue) || 'input';
+      return badInput(issues.map((issue) => `${at(issue)}: ${issue.message}`).join('; '), at(issues[0]!));
+    },
+  },
   // Field prices only; the limit is checked before execution (src/yoga.ts, useQueryCost).
   complexity: { fieldComplexity: fieldCost },
   relay: {
@@ -49,7 +89,7 @@ export const builder = new SchemaBuilder<{
     },
   },
   prisma: {
-    // Every Prisma query of a request runs on that request's transaction.
+    // Every Prisma query of a request runs in its request transaction.
     // (The plugin types ask for a full client; a transaction client serves every query it makes.)
     client: (ctx) => ctx.db as unknown as PrismaClient,
     dmmf: getDatamodel(),

@@ -15,21 +15,18 @@ builder.prismaNode('Cart', {
   }),
 });
 
-builder.queryField('carts', (t) =>
-  t.prismaConnection({
+builder.queryFields((t) => ({
+  carts: t.prismaConnection({
     type: 'Cart',
     cursor: 'id',
     args: { status: t.arg({ type: CartStatusEnum, required: false }) },
     resolve: (query, _root, { status }, ctx) =>
       ctx.db.cart.findMany({ ...query, where: { status: status ?? undefined }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
-);
-
-builder.queryField('cart', (t) =>
-  t.prismaField({
+  cart: t.prismaField({
     type: 'Cart',
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.cart.findUnique({ ...query, where: { id: rowId } }),
   }),
-);
+}));

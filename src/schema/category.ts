@@ -1,9 +1,11 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import type { Category } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
-import { LENGTH } from './limits.js';
+import { LENGTH, RULES } from './limits.js';
 import { requireUser } from '../context.js';
-import { createCategory } from '../resolvers/catalog.js';
+import { createCategory } from '../resolvers/category.js';
 
-builder.prismaNode('Category', {
+const CategoryNode = builder.prismaNode('Category', {
   id: { field: 'id' },
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID' }),
@@ -16,8 +18,8 @@ builder.prismaNode('Category', {
   }),
 });
 
-builder.queryField('categories', (t) =>
-  t.prismaConnection({
+builder.queryFields((t) => ({
+  categories: t.prismaConnection({
     type: 'Category',
     cursor: 'id',
     description: 'Categories of the tenant. `parentId` lists one level; `rootsOnly` lists the top of the tree.',
@@ -32,32 +34,34 @@ builder.queryField('categories', (t) =>
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       }),
   }),
-);
-
-builder.queryField('category', (t) =>
-  t.prismaField({
+  category: t.prismaField({
     type: 'Category',
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.category.findUnique({ ...query, where: { id: rowId } }),
   }),
-);
+}));
 
 const CreateCategoryInput = builder.inputType('CreateCategoryInput', {
   fields: (t) => ({
-    name: t.string({ required: true, extensions: { maxLength: LENGTH.name } }),
+    name: t.string({ required: true, validate: RULES.name, extensions: { maxLength: LENGTH.name } }),
     parentId: t.field({ type: 'UUID', required: false }),
   }),
 });
 
+const CreateCategoryPayload = builder.objectRef<{ category: Category }>('CreateCategoryPayload').implement({
+  fields: (t) => ({ category: t.expose('category', { type: CategoryNode }) }),
+});
+
 builder.mutationField('createCategory', (t) =>
-  t.prismaField({
-    type: 'Category',
+  t.field({
+    type: CreateCategoryPayload,
     description: 'Owners/admins only (FORBIDDEN for members).',
+    authScopes: { admin: true },
     args: { input: t.arg({ type: CreateCategoryInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx, info) => {
       const { id } = await createCategory(ctx.db, requireUser(ctx), input);
-      return ctx.db.category.findUniqueOrThrow({ ...query, where: { id } });
+      return { category: await ctx.db.category.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['category'] }), where: { id } }) };
     },
   }),
 );

@@ -1,7 +1,10 @@
 // Input limits, enforced for every argument before execution by
 // src/inputLimits.ts. A field declares a tighter (or looser) limit beside its
 // argument: `t.arg.string({ extensions: { maxLength: LENGTH.name } })`;
-// anything undeclared gets the defaults below.
+// anything undeclared gets the defaults below. Rules about a value's content
+// (RULES, zod) are declared on input fields with `validate:` and checked by
+// @pothos/plugin-validation before the resolver runs.
+import { z } from 'zod';
 
 /** Every connection: `first`/`last` default to 20 and are capped at 100. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -38,3 +41,17 @@ export interface InputLimitExtensions {
   /** Most items accepted, for a list. */
   maxItems?: number;
 }
+
+/** Tenant slugs; the tenants table checks the same pattern (tenants_slug_format). */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/** Content rules shared by input fields (`validate: RULES.name`); failures are BAD_USER_INPUT naming the field. */
+export const RULES = {
+  /** Account and category names: trimmed, 1 to 100 characters. */
+  name: z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters'),
+  /** Tenant names: trimmed, 2 to 100 characters. */
+  tenantName: z.string().trim().min(2, 'must be at least 2 characters').max(100, 'must be at most 100 characters'),
+  slug: z.string().regex(SLUG_PATTERN, 'must be 2-63 lowercase letters, digits or dashes, not starting with a dash'),
+  /** Emails are stored and compared trimmed and in lower case. */
+  email: z.string().trim().toLowerCase(),
+} as const;

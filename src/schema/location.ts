@@ -12,19 +12,16 @@ builder.prismaNode('Location', {
   }),
 });
 
-builder.queryField('locations', (t) =>
-  t.prismaConnection({
+builder.queryFields((t) => ({
+  locations: t.prismaConnection({
     type: 'Location',
     cursor: 'id',
     resolve: (query, _root, _args, ctx) => ctx.db.location.findMany({ ...query, orderBy: [{ code: 'asc' }, { id: 'asc' }] }),
   }),
-);
-
-builder.queryField('location', (t) =>
-  t.prismaField({
+  location: t.prismaField({
     type: 'Location',
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.location.findUnique({ ...query, where: { id: rowId } }),
   }),
-);
+}));

@@ -14,8 +14,8 @@ builder.prismaNode('Merchant', {
   }),
 });
 
-builder.queryField('merchants', (t) =>
-  t.prismaConnection({
+builder.queryFields((t) => ({
+  merchants: t.prismaConnection({
     type: 'Merchant',
     cursor: 'id',
     args: {
@@ -32,13 +32,10 @@ builder.queryField('merchants', (t) =>
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       }),
   }),
-);
-
-builder.queryField('merchant', (t) =>
-  t.prismaField({
+  merchant: t.prismaField({
     type: 'Merchant',
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.merchant.findUnique({ ...query, where: { id: rowId } }),
   }),
-);
+}));

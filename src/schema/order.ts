@@ -20,21 +20,18 @@ builder.prismaNode('Order', {
   }),
 });
 
-builder.queryField('orders', (t) =>
-  t.prismaConnection({
+builder.queryFields((t) => ({
+  orders: t.prismaConnection({
     type: 'Order',
     cursor: 'id',
     args: { status: t.arg({ type: OrderStatusEnum, required: false }) },
     resolve: (query, _root, { status }, ctx) =>
       ctx.db.order.findMany({ ...query, where: { status: status ?? undefined }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
-);
-
-builder.queryField('order', (t) =>
-  t.prismaField({
+  order: t.prismaField({
     type: 'Order',
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.order.findUnique({ ...query, where: { id: rowId } }),
   }),
-);
+}));

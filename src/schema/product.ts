@@ -21,8 +21,8 @@ builder.prismaNode('Product', {
   }),
 });
 
-builder.queryField('products', (t) =>
-  t.prismaConnection({
+builder.queryFields((t) => ({
+  products: t.prismaConnection({
     type: 'Product',
     cursor: 'id',
     args: {
@@ -45,23 +45,17 @@ builder.queryField('products', (t) =>
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       }),
   }),
-);
-
-builder.queryField('product', (t) =>
-  t.prismaField({
+  product: t.prismaField({
     type: 'Product',
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.product.findUnique({ ...query, where: { id: rowId } }),
   }),
-);
-
-builder.queryField('productBySku', (t) =>
-  t.prismaField({
+  productBySku: t.prismaField({
     type: 'Product',
     nullable: true,
     args: { sku: t.arg.string({ required: true, extensions: { maxLength: LENGTH.sku } }) },
     // sku is unique per tenant and RLS narrows to the current tenant.
     resolve: (query, _root, { sku }, ctx) => ctx.db.product.findFirst({ ...query, where: { sku } }),
   }),
-);
+}));

@@ -15,20 +15,17 @@ builder.prismaNode('Receipt', {
   }),
 });
 
-builder.queryField('receipts', (t) =>
-  t.prismaConnection({
+builder.queryFields((t) => ({
+  receipts: t.prismaConnection({
     type: 'Receipt',
     cursor: 'id',
     resolve: (query, _root, _args, ctx) =>
       ctx.db.receipt.findMany({ ...query, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
-);
-
-builder.queryField('receipt', (t) =>
-  t.prismaField({
+  receipt: t.prismaField({
     type: 'Receipt',
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.receipt.findUnique({ ...query, where: { id: rowId } }),
   }),
-);
+}));

@@ -1,12 +1,14 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { GraphQLCurrency, GraphQLDateTime, GraphQLEmailAddress, GraphQLJSON, GraphQLUUID } from 'graphql-scalars';
 import { builder } from './builder.js';
+import { badInput } from '../errors.js';
 
 builder.addScalarType('UUID', GraphQLUUID);
 builder.addScalarType('JSON', GraphQLJSON);
 builder.addScalarType('EmailAddress', GraphQLEmailAddress);
 
-const refused = (message: string, node?: ValueNode) => new GraphQLError(message, { nodes: node, extensions: { code: 'BAD_USER_INPUT' } });
+// No argument name reaches a scalar: src/inputLimits.ts names it in the error it reports.
+const refused = (message: string, node?: ValueNode) => badInput(message, undefined, {}, { nodes: node });
 
 // graphql-scalars' DateTime accepts year 0000, which Postgres then refuses
 // mid-request. Only years 0001-9999 (in UTC) are dates anyone means.

@@ -38,8 +38,8 @@ const TransactionFilter = builder.inputType('TransactionFilter', {
   }),
 });
 
-builder.queryField('transactions', (t) =>
-  t.prismaConnection({
+builder.queryFields((t) => ({
+  transactions: t.prismaConnection({
     type: 'Transaction',
     cursor: 'id',
     description: 'Ledger entries visible to the viewer, latest first.',
@@ -57,13 +57,10 @@ builder.queryField('transactions', (t) =>
         orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
       }),
   }),
-);
-
-builder.queryField('transaction', (t) =>
-  t.prismaField({
+  transaction: t.prismaField({
     type: 'Transaction',
     nullable: true,
     args: { rowId: t.arg({ type: 'UUID', required: true }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.transaction.findUnique({ ...query, where: { id: rowId } }),
   }),
-);
+}));

@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { TenantRoleEnum } from './membership.js';
+import { TenantRoleEnum } from './tenantMembership.js';
 
 interface ViewerShape {
   userId: string;
@@ -42,6 +42,7 @@ builder.queryField('viewer', (t) =>
     nullable: true,
     description: 'Null without a valid access token. Open to anonymous callers, so a client can ask whether it is signed in.',
     // Open to anonymous callers (src/yoga.ts useSignInRequired); every other root field needs sign-in.
+    skipTypeScopes: true,
     extensions: { public: true },
     resolve: (_root, _args, ctx) =>
       ctx.viewer.kind === 'user' ? { userId: ctx.viewer.userId, tenantId: ctx.viewer.tenantId } : null,

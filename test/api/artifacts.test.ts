@@ -14,10 +14,11 @@ describe('generated files are up to date', () => {
     expect(committed).toBe(`${printSchema(lexicographicSortSchema(schema))}\n`);
   });
 
-  it('every sql/ file is in a migration: none changed since the last `npm run rls:build`', async () => {
-    const { files, changed } = await changedSqlFiles();
+  it('every sql/ file is in a migration: none changed or removed since the last `npm run rls:build`', async () => {
+    const { files, changed, removed } = await changedSqlFiles();
     expect(files.length).toBeGreaterThan(20);
     expect(changed.map((f) => f.name), 'run `npm run rls:build` to add a migration for these').toEqual([]);
+    expect(removed, 'run `npm run rls:build` to forget these (and drop their objects in a hand-written migration)').toEqual([]);
   });
 });
 

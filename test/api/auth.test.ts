@@ -15,8 +15,8 @@ let b: TenantFixture;
 const PASSWORD = 'a-long-and-unusual-passphrase';
 
 const LOGIN = `mutation ($slug: String!, $email: String!, $password: String!) {
-  login(tenantSlug: $slug, email: $email, password: $password) { accessToken refreshToken user { rowId email } tenant { slug } } }`;
-const REFRESH = `mutation ($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
+  login(input: { tenantSlug: $slug, email: $email, password: $password }) { accessToken refreshToken user { rowId email } tenant { slug } } }`;
+const REFRESH = `mutation ($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken refreshToken } }`;
 
 const headers = { 'x-forwarded-for': '203.0.113.7', 'user-agent': 'vitest' };
 async function call(query: string, variables: Record<string, unknown> = {}, token?: string, ip = headers['x-forwarded-for'], target = app) {
@@ -27,7 +27,7 @@ async function call(query: string, variables: Record<string, unknown> = {}, toke
   });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), ...((await res.json()) as object) } as GqlResult & { retryAfter: string | null };
 }
-const login = (fx: TenantFixture, who: 'admin' | 'x' | 'y' | 'manager', password = PASSWORD, ip?: string) =>
+const login = (fx: TenantFixture, who: 'owner' | 'x' | 'y' | 'admin', password = PASSWORD, ip?: string) =>
   call(LOGIN, { slug: fx.slug, email: `${who}@${fx.slug}.test`, password }, undefined, ip);
 
 beforeAll(async () => {
@@ -47,7 +47,7 @@ afterAll(async () => {
 describe('signUp', () => {
   it('creates a tenant and its owner, signs them in, and audits it', async () => {
     const r = await call(
-      `mutation { signUp(tenantName: "Zeta Grocers", email: "founder@zeta.test", password: "${PASSWORD}") {
+      `mutation { signUp(input: { tenantName: "Zeta Grocers", email: "founder@zeta.test", password: "${PASSWORD}" }) {
         accessToken refreshToken user { email role } tenant { slug name } } }`,
     );
     expect(r.errors).toBeUndefined();
@@ -56,13 +56,13 @@ describe('signUp', () => {
     const me = await call(`{ viewer { role tenant { slug } } }`, {}, r.data!.signUp.accessToken);
     expect(me.data!.viewer).toEqual({ role: 'owner', tenant: { slug: 'zeta-grocers' } });
     expect(await count(owner, `select count(*) as n from audit_logs l join tenants t on t.id = l.tenant_id where t.slug = 'zeta-grocers' and l.action = 'sign_up'`)).toBe(1);
-    const again = await call(`mutation { signUp(tenantName: "Zeta Grocers", email: "x@zeta.test", password: "${PASSWORD}") { accessToken } }`);
+    const again = await call(`mutation { signUp(input: { tenantName: "Zeta Grocers", email: "x@zeta.test", password: "${PASSWORD}" }) { accessToken } }`);
     expect(errorCodes(again)).toEqual(['CONFLICT']);
   });
 
   it('rejects weak passwords with WEAK_PASSWORD and creates nothing', async () => {
     for (const [password, email] of [['short-pass', 'w1@weak.test'], ['w2@weak.test', 'w2@weak.test'], ['password1234', 'w3@weak.test']]) {
-      const r = await call(`mutation ($p: String!, $e: EmailAddress!) { signUp(tenantName: "Weak Co", email: $e, password: $p) { accessToken } }`, {
+      const r = await call(`mutation ($p: String!, $e: EmailAddress!) { signUp(input: { tenantName: "Weak Co", email: $e, password: $p }) { accessToken } }`, {
         p: password,
         e: email,
       });
@@ -114,10 +114,10 @@ describe('login', () => {
       return performance.now() - t0;
     };
     const unknown = Math.min(await time('nobody@nowhere.test'), await time('nobody2@nowhere.test'));
-    const wrong = Math.min(await time(`admin@${a.slug}.test`), await time(`admin@${a.slug}.test`));
+    const wrong = Math.min(await time(`owner@${a.slug}.test`), await time(`owner@${a.slug}.test`));
     // argon2id at 19 MiB takes tens of ms; without the dummy verification an unknown email would answer in ~1 ms.
     expect(unknown).toBeGreaterThan(wrong * 0.5);
-    await owner.query('update users set login_attempts = 0 where id = $1', [a.admin]);
+    await owner.query('update users set login_attempts = 0 where id = $1', [a.owner]);
   });
 
   it("a tenant A user cannot sign in to tenant B with the same email unless a user exists there", async () => {
@@ -171,10 +171,10 @@ describe('login', () => {
   it('rehashes on login when the stored hash uses other argon2 parameters', async () => {
     await owner.query('update users set password_hash = $1 where id = $2', [
       await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 8192, timeCost: 3, parallelism: 1 }),
-      b.admin,
+      b.owner,
     ]);
-    expect((await login(b, 'admin')).errors).toBeUndefined();
-    const { rows } = await owner.query('select password_hash from users where id = $1', [b.admin]);
+    expect((await login(b, 'owner')).errors).toBeUndefined();
+    const { rows } = await owner.query('select password_hash from users where id = $1', [b.owner]);
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
   });
 });
@@ -183,8 +183,8 @@ describe('sign-in steps stand alone in their operation', () => {
   it('login beside another field is refused and writes nothing (control: alone it is recorded)', async () => {
     const before = await count(owner, 'select count(*) as n from login_history where user_id = $1', [a.y]);
     const r = await call(`mutation ($slug: String!, $email: String!) {
-      login(tenantSlug: $slug, email: $email, password: "not-the-password") { accessToken }
-      logoutAll }`, { slug: a.slug, email: `y@${a.slug}.test` }, await a.token('x'));
+      login(input: { tenantSlug: $slug, email: $email, password: "not-the-password" }) { accessToken }
+      logoutAll { revokedSessions } }`, { slug: a.slug, email: `y@${a.slug}.test` }, await a.token('x'));
     expect(errorCodes(r)).toContain('BAD_USER_INPUT');
     expect(await count(owner, 'select count(*) as n from login_history where user_id = $1', [a.y])).toBe(before);
     expect(errorCodes(await login(a, 'y', 'not-the-password'))).toEqual(['INVALID_CREDENTIALS']);
@@ -193,10 +193,10 @@ describe('sign-in steps stand alone in their operation', () => {
 
   it('concurrent wrong passwords cannot race past the limit: exactly 5 are checked', async () => {
     const ip = '198.51.100.4';
-    const results = await Promise.all(Array.from({ length: 8 }, () => login(b, 'manager', 'wrong-wrong-wrong', ip)));
+    const results = await Promise.all(Array.from({ length: 8 }, () => login(b, 'admin', 'wrong-wrong-wrong', ip)));
     expect(results.map((r) => errorCodes(r)[0]).sort()).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), ...Array(3).fill('RATE_LIMITED')]);
-    expect(await count(owner, `select count(*) as n from login_history where user_id = $1 and not success`, [b.manager])).toBe(5);
-    expect(errorCodes(await login(b, 'manager', PASSWORD, ip))).toEqual(['RATE_LIMITED']);
+    expect(await count(owner, `select count(*) as n from login_history where user_id = $1 and not success`, [b.admin])).toBe(5);
+    expect(errorCodes(await login(b, 'admin', PASSWORD, ip))).toEqual(['RATE_LIMITED']);
   });
 });
 
@@ -258,7 +258,7 @@ describe('sign-in rate limits and the pool', () => {
 
 describe('refresh tokens', () => {
   it('rotate: the new pair works and the old refresh token is spent', async () => {
-    const first = (await login(a, 'admin')).data!.login;
+    const first = (await login(a, 'owner')).data!.login;
     const second = await call(REFRESH, { t: first.refreshToken });
     expect(second.errors).toBeUndefined();
     expect(second.data!.refreshSession.refreshToken).not.toBe(first.refreshToken);
@@ -292,75 +292,74 @@ describe('refresh tokens', () => {
 
 describe('sessions', () => {
   it('logout revokes the current session; logoutAll the rest; revokeSession only the viewer’s own', async () => {
-    const s1 = (await login(a, 'admin')).data!.login;
-    const s2 = (await login(a, 'admin')).data!.login;
-    expect((await call(`mutation { logout }`, {}, s1.accessToken)).data!.logout).toBe(1);
+    const s1 = (await login(a, 'owner')).data!.login;
+    const s2 = (await login(a, 'owner')).data!.login;
+    expect((await call(`mutation { logout { revokedSessions } }`, {}, s1.accessToken)).data!.logout.revokedSessions).toBe(1);
     expect(errorCodes(await call(REFRESH, { t: s1.refreshToken }))).toEqual(['SESSION_REVOKED']);
     const other = (await login(a, 'x')).data!.login;
     const otherSid = decodeJwt(other.accessToken).sid as string;
-    expect((await call(`mutation ($id: UUID!) { revokeSession(id: $id) }`, { id: otherSid }, s2.accessToken)).data!.revokeSession).toBe(0);
+    expect((await call(`mutation ($id: UUID!) { revokeSession(input: { rowId: $id }) { revokedSessions } }`, { id: otherSid }, s2.accessToken)).data!.revokeSession.revokedSessions).toBe(0);
     expect((await call(REFRESH, { t: other.refreshToken })).errors).toBeUndefined();
-    expect((await call(`mutation { logoutAll }`, {}, s2.accessToken)).data!.logoutAll).toBeGreaterThanOrEqual(1);
+    expect((await call(`mutation { logoutAll { revokedSessions } }`, {}, s2.accessToken)).data!.logoutAll.revokedSessions).toBeGreaterThanOrEqual(1);
     expect(errorCodes(await call(REFRESH, { t: s2.refreshToken }))).toEqual(['SESSION_REVOKED']);
-    expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action in ('logout', 'logout_all')`, [a.admin])).toBeGreaterThanOrEqual(2);
+    expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action in ('logout', 'logout_all')`, [a.owner])).toBeGreaterThanOrEqual(2);
   });
 });
 
 describe('changePassword', () => {
   it('needs the current password, applies the policy, ends other sessions, and is audited', async () => {
-    const keep = (await login(b, 'admin')).data!.login;
-    const other = (await login(b, 'admin')).data!.login;
-    const change = `mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`;
+    const keep = (await login(b, 'owner')).data!.login;
+    const other = (await login(b, 'owner')).data!.login;
+    const change = `mutation ($c: String!, $n: String!) { changePassword(input: { currentPassword: $c, newPassword: $n }) { revokedSessions } }`;
     expect(errorCodes(await call(change, { c: 'wrong-current-password', n: 'another-long-passphrase' }, keep.accessToken))).toEqual(['INVALID_CREDENTIALS']);
     expect(errorCodes(await call(change, { c: PASSWORD, n: 'short' }, keep.accessToken))).toEqual(['WEAK_PASSWORD']);
-    expect((await call(change, { c: PASSWORD, n: 'another-long-passphrase' }, keep.accessToken)).data!.changePassword).toBe(true);
-    expect(errorCodes(await login(b, 'admin'))).toEqual(['INVALID_CREDENTIALS']);
-    expect((await login(b, 'admin', 'another-long-passphrase')).errors).toBeUndefined();
+    expect((await call(change, { c: PASSWORD, n: 'another-long-passphrase' }, keep.accessToken)).data!.changePassword.revokedSessions).toBeGreaterThanOrEqual(1);
+    expect(errorCodes(await login(b, 'owner'))).toEqual(['INVALID_CREDENTIALS']);
+    expect((await login(b, 'owner', 'another-long-passphrase')).errors).toBeUndefined();
     expect(errorCodes(await call(REFRESH, { t: other.refreshToken }))).toEqual(['SESSION_REVOKED']);
     expect((await call(REFRESH, { t: keep.refreshToken })).errors).toBeUndefined();
-    expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action = 'password_change'`, [b.admin])).toBe(1);
+    expect(await count(owner, `select count(*) as n from audit_logs where user_id = $1 and action = 'password_change'`, [b.owner])).toBe(1);
   });
 
   it('wrong current passwords count towards the sign-in limit like failed logins', async () => {
-    const token = (await login(a, 'manager')).data!.login.accessToken;
-    const change = `mutation { changePassword(currentPassword: "guess-guess-guess", newPassword: "another-long-passphrase") }`;
+    const token = (await login(a, 'admin')).data!.login.accessToken;
+    const change = `mutation { changePassword(input: { currentPassword: "guess-guess-guess", newPassword: "another-long-passphrase" }) { revokedSessions } }`;
     const codes = [];
     for (let i = 0; i < 6; i += 1) codes.push(errorCodes(await call(change, {}, token))[0]);
     expect(codes).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), 'RATE_LIMITED']);
-    expect(errorCodes(await login(a, 'manager'))).toEqual(['RATE_LIMITED']);
+    expect(errorCodes(await login(a, 'admin'))).toEqual(['RATE_LIMITED']);
   });
 });
 
 describe('roles', () => {
-  const ROLE = `mutation ($u: UUID!, $r: TenantRole!) { updateMemberRole(userId: $u, role: $r) { role } }`;
+  const ROLE = `mutation ($u: UUID!, $r: TenantRole!) { updateMemberRole(input: { userId: $u, role: $r }) { tenantMembership { role } } }`;
 
   it('a member cannot change roles (FORBIDDEN); an owner can, and it is audited', async () => {
     const member = await a.token('x');
     expect(errorCodes(await call(ROLE, { u: a.y, r: 'admin' }, member))).toEqual(['FORBIDDEN']);
     expect(await count(owner, `select count(*) as n from tenant_memberships where user_id = $1 and role = 'member'`, [a.y])).toBe(1);
-    const ok = await call(ROLE, { u: a.y, r: 'admin' }, await a.token('admin'));
-    expect(ok.data!.updateMemberRole.role).toBe('admin');
+    const ok = await call(ROLE, { u: a.y, r: 'admin' }, await a.token('owner'));
+    expect(ok.data!.updateMemberRole.tenantMembership.role).toBe('admin');
     expect(await count(owner, `select count(*) as n from audit_logs where entity_id = $1 and action = 'role_change'`, [a.y])).toBe(1);
   });
 
   it('the last owner cannot be demoted; an admin cannot grant owner', async () => {
-    const ownerToken = await a.token('admin');
-    expect(errorCodes(await call(ROLE, { u: a.admin, r: 'member' }, ownerToken))).toEqual(['FORBIDDEN']);
-    expect(await count(owner, `select count(*) as n from tenant_memberships where user_id = $1 and role = 'owner'`, [a.admin])).toBe(1);
-    await owner.query(`update tenant_memberships set role = 'admin' where user_id = $1`, [a.y]);
-    const adminToken = await a.token('y');
-    expect(errorCodes(await call(ROLE, { u: a.y, r: 'owner' }, adminToken))).toEqual(['FORBIDDEN']);
+    const ownerToken = await a.token('owner');
+    expect(errorCodes(await call(ROLE, { u: a.owner, r: 'member' }, ownerToken))).toEqual(['FORBIDDEN']);
+    expect(await count(owner, `select count(*) as n from tenant_memberships where user_id = $1 and role = 'owner'`, [a.owner])).toBe(1);
+    expect(errorCodes(await call(ROLE, { u: a.admin, r: 'owner' }, await a.token('admin')))).toEqual(['FORBIDDEN']);
+    expect(await count(owner, `select count(*) as n from tenant_memberships where user_id = $1 and role = 'admin'`, [a.admin])).toBe(1);
   });
 
   it('the database itself refuses to demote the last owner, whatever the code does', async () => {
-    await expect(owner.query(`update tenant_memberships set role = 'member' where user_id = $1`, [b.admin])).rejects.toThrow(/last owner/);
+    await expect(owner.query(`update tenant_memberships set role = 'member' where user_id = $1`, [b.owner])).rejects.toThrow(/last owner/);
   });
 
   it('owners/admins create users; members cannot', async () => {
-    const create = `mutation ($e: EmailAddress!) { createUser(email: $e, role: member, password: "${PASSWORD}") { email role } }`;
+    const create = `mutation ($e: EmailAddress!) { createUser(input: { email: $e, role: member, password: "${PASSWORD}" }) { user { email role } } }`;
     expect(errorCodes(await call(create, { e: `new1@${a.slug}.test` }, await a.token('x')))).toEqual(['FORBIDDEN']);
-    const ok = await call(create, { e: `new2@${a.slug}.test` }, await a.token('admin'));
-    expect(ok.data!.createUser).toEqual({ email: `new2@${a.slug}.test`, role: 'member' });
+    const ok = await call(create, { e: `new2@${a.slug}.test` }, await a.token('owner'));
+    expect(ok.data!.createUser.user).toEqual({ email: `new2@${a.slug}.test`, role: 'member' });
     expect((await call(LOGIN, { slug: a.slug, email: `new2@${a.slug}.test`, password: PASSWORD })).errors).toBeUndefined();
   });
 });
@@ -368,7 +367,7 @@ describe('roles', () => {
 describe('the anonymous role can do nothing else', () => {
   it('reads no tenant data and runs no other mutation', async () => {
     expect(errorCodes(await call(`{ users { edges { node { email } } } }`))).toEqual(['UNAUTHENTICATED']);
-    expect(errorCodes(await call(`mutation { logoutAll }`))).toEqual(['UNAUTHENTICATED']);
-    expect(errorCodes(await call(`mutation { openAccount(input: { name: "x", type: wallet, currency: "BRL" }) { rowId } }`))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await call(`mutation { logoutAll { revokedSessions } }`))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await call(`mutation { openAccount(input: { name: "x", type: wallet, currency: "BRL" }) { account { rowId } } }`))).toEqual(['UNAUTHENTICATED']);
   });
 });

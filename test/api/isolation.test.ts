@@ -19,7 +19,7 @@ beforeAll(async () => {
   a = await createTenant(owner, 'api-a');
   b = await createTenant(owner, 'api-b');
   for (const [key, fx] of [['a', a], ['b', b]] as const) {
-    for (const who of ['admin', 'x', 'y'] as const) tok[`${key}.${who}`] = await fx.token(who);
+    for (const who of ['owner', 'x', 'y'] as const) tok[`${key}.${who}`] = await fx.token(who);
   }
 });
 afterAll(async () => {
@@ -32,18 +32,18 @@ const NODE = `query ($id: ID!) { node(id: $id) { id ... on Account { rowId } ...
 
 describe("tenant B's objects are unreachable with tenant A's token", () => {
   it('by rowId (control: B reads it)', async () => {
-    const denied = await gql(app.yoga, ACCOUNT, { token: tok['a.admin'], variables: { rowId: b.accountX } });
+    const denied = await gql(app.yoga, ACCOUNT, { token: tok['a.owner'], variables: { rowId: b.accountX } });
     expect(denied.errors).toBeUndefined();
     expect(denied.data!.account).toBeNull();
-    const allowed = await gql(app.yoga, ACCOUNT, { token: tok['b.admin'], variables: { rowId: b.accountX } });
+    const allowed = await gql(app.yoga, ACCOUNT, { token: tok['b.owner'], variables: { rowId: b.accountX } });
     expect(allowed.data!.account.rowId).toBe(b.accountX);
   });
 
   it('by node(id:) for accounts, ledger entries and products (control: B resolves each)', async () => {
     for (const [type, id] of [['Account', b.accountX], ['Transaction', b.transactionX], ['Product', b.product]]) {
-      const denied = await gql(app.yoga, NODE, { token: tok['a.admin'], variables: { id: globalId(type!, id!) } });
+      const denied = await gql(app.yoga, NODE, { token: tok['a.owner'], variables: { id: globalId(type!, id!) } });
       expect(denied.data!.node, type).toBeNull();
-      const allowed = await gql(app.yoga, NODE, { token: tok['b.admin'], variables: { id: globalId(type!, id!) } });
+      const allowed = await gql(app.yoga, NODE, { token: tok['b.owner'], variables: { id: globalId(type!, id!) } });
       expect(allowed.data!.node.rowId, type).toBe(id);
     }
   });
@@ -57,8 +57,8 @@ describe("tenant B's objects are unreachable with tenant A's token", () => {
       inventory(productId: "${b.product}") { edges { node { rowId } } }
       orders { edges { node { rowId items { rowId } } } }
     }`;
-    const seen = JSON.stringify((await gql(app.yoga, q, { token: tok['a.admin'] })).data);
-    const control = JSON.stringify((await gql(app.yoga, q, { token: tok['b.admin'] })).data);
+    const seen = JSON.stringify((await gql(app.yoga, q, { token: tok['a.owner'] })).data);
+    const control = JSON.stringify((await gql(app.yoga, q, { token: tok['b.owner'] })).data);
     for (const id of [b.accountX, b.transactionX, b.product, b.inventory, b.category, b.orderX, b.orderItemX]) {
       expect(seen).not.toContain(id);
       expect(control).toContain(id);
@@ -73,7 +73,7 @@ describe('inside one tenant', () => {
     const ids = async (token: string) =>
       ((await gql(app.yoga, q, { token })).data!.accounts.edges as { node: { rowId: string } }[]).map((e) => e.node.rowId).sort();
     expect(await ids(tok['a.x']!)).toEqual([a.accountX]);
-    expect(await ids(tok['a.admin']!)).toEqual([a.accountX, a.accountY, a.corporateAccount].sort());
+    expect(await ids(tok['a.owner']!)).toEqual([a.accountX, a.accountY, a.corporateAccount].sort());
     const direct = await gql(app.yoga, ACCOUNT, { token: tok['a.x'], variables: { rowId: a.accountY } });
     expect(direct.data!.account).toBeNull();
     const node = await gql(app.yoga, NODE, { token: tok['a.x'], variables: { id: globalId('Account', a.accountY) } });
@@ -99,17 +99,17 @@ describe('without a valid identity', () => {
   });
 
   it('a validly signed token whose user is not a member of its tenant sees nothing of it (control: a member does)', async () => {
-    const query = `{ viewer { tenant { rowId } } memberships { edges { node { role } } } products { edges { node { rowId } } }
+    const query = `{ viewer { tenant { rowId } } tenantMemberships { edges { node { role } } } products { edges { node { rowId } } }
       locations { edges { node { rowId } } } categories { edges { node { rowId } } } }`;
     // A user of A with no membership, and B's member holding a token that names A's tenant.
     for (const token of [await signToken(a.invitee, a.tenantId, 'owner'), await signToken(b.x, a.tenantId, 'owner')]) {
       const r = await gql(app.yoga, query, { token });
       expect(r.errors).toBeUndefined();
-      expect(r.data).toEqual({ viewer: { tenant: null }, memberships: { edges: [] }, products: { edges: [] }, locations: { edges: [] }, categories: { edges: [] } });
+      expect(r.data).toEqual({ viewer: { tenant: null }, tenantMemberships: { edges: [] }, products: { edges: [] }, locations: { edges: [] }, categories: { edges: [] } });
     }
     const member = await gql(app.yoga, query, { token: tok['a.x'] });
     expect(member.data!.viewer.tenant.rowId).toBe(a.tenantId);
-    for (const k of ['memberships', 'products', 'locations', 'categories']) expect(member.data![k].edges.length, k).toBeGreaterThan(0);
+    for (const k of ['tenantMemberships', 'products', 'locations', 'categories']) expect(member.data![k].edges.length, k).toBeGreaterThan(0);
   });
 
   it('a token for a tenant that does not exist sees nothing', async () => {

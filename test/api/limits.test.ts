@@ -37,7 +37,7 @@ const nested = (outer: string, inner: string) =>
 
 describe('query cost', () => {
   it('is priced from variables: first: $n = 100 at two levels is refused before any SQL, like the literal form', async () => {
-    const token = await a.token('admin');
+    const token = await a.token('owner');
     for (const [query, variables] of [
       [nested('(first: $n)', '(first: $n)'), { n: 100 }],
       [nested('(first: 100)', '(first: 100)'), {}],

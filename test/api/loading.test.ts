@@ -39,10 +39,10 @@ async function statementsFor(query: string, token: string, variables?: Record<st
 describe('query counts', () => {
   it('accounts → transactions → category/merchant is BEGIN, settings, one SELECT, COMMIT — for 1 or 3 accounts', async () => {
     const member = await statementsFor(NESTED, await a.token('x'));
-    const admin = await statementsFor(NESTED, await a.token('admin'));
+    const ownerRun = await statementsFor(NESTED, await a.token('owner'));
     expect(member.r.data!.accounts.edges).toHaveLength(1);
-    expect(admin.r.data!.accounts.edges).toHaveLength(3);
-    for (const run of [member, admin]) {
+    expect(ownerRun.r.data!.accounts.edges).toHaveLength(3);
+    for (const run of [member, ownerRun]) {
       expect(run.sql).toHaveLength(4);
       expect(run.sql[0]).toMatch(/^BEGIN/i);
       expect(run.sql[1]).toMatch(/set_config\('role'/);
@@ -88,7 +88,7 @@ describe('nested cursor pagination on Postgres', () => {
        select $1, $2, 'fee', 1, 'BRL' from generate_series(1, 120)`,
       [a.tenantId, a.corporateAccount],
     );
-    const token = await a.token('admin');
+    const token = await a.token('owner');
     const page = async (args: string) =>
       gql(app.yoga, `{ transactions${args} { pageInfo { hasNextPage } edges { node { rowId } } } }`, { token });
     const byDefault = await page('');

@@ -66,7 +66,7 @@ describe('persisted operations', () => {
   });
 
   it('run as Apollo and urql send them, with __typename in every selection: same data, within the limits', async () => {
-    const token = await a.token('admin');
+    const token = await a.token('owner');
     const runs = { ViewerAccounts: {}, AccountStatement: { accountId: a.accountX }, CatalogPage: {}, OrderDetail: { orderId: a.orderX } };
     expect(Object.keys(runs)).toHaveLength(Object.keys(manifest).length);
     for (const [name, variables] of Object.entries(runs)) {

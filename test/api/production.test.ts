@@ -52,7 +52,7 @@ describe('production defaults', () => {
 
 describe('anonymous callers', () => {
   it('asking for a field that needs sign-in get UNAUTHENTICATED saying to sign in, before any SQL', async () => {
-    for (const query of ['{ accounts { edges { node { rowId } } } }', 'mutation { logout }', `{ viewer { role } products { edges { node { rowId } } } }`]) {
+    for (const query of ['{ accounts { edges { node { rowId } } } }', 'mutation { logout { revokedSessions } }', `{ viewer { role } products { edges { node { rowId } } } }`]) {
       sent.length = 0;
       const r = await gql(prod.yoga, query);
       expect(errorCodes(r), query).toEqual(['UNAUTHENTICATED']);
@@ -63,7 +63,7 @@ describe('anonymous callers', () => {
 
   it('control: the public fields stay open, and a signed-in caller passes', async () => {
     expect(await gql(prod.yoga, '{ viewer { role } }')).toMatchObject({ data: { viewer: null } });
-    const login = await gql(prod.yoga, 'mutation { login(tenantSlug: "nope", email: "a@b.c", password: "wrong-password") { accessToken } }');
+    const login = await gql(prod.yoga, 'mutation { login(input: { tenantSlug: "nope", email: "a@b.c", password: "wrong-password" }) { accessToken } }');
     expect(errorCodes(login)).toEqual(['INVALID_CREDENTIALS']);
     const member = await gql(prod.yoga, '{ accounts { edges { node { rowId } } } }', { token: await a.token('x') });
     expect(member.errors).toBeUndefined();

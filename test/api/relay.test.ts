@@ -13,7 +13,7 @@ let app: Awaited<ReturnType<typeof testApp>>;
 let owner: pg.Pool;
 let a: TenantFixture;
 let b: TenantFixture;
-let admin: string;
+let ownerToken: string;
 const sent: string[] = [];
 
 beforeAll(async () => {
@@ -21,7 +21,7 @@ beforeAll(async () => {
   owner = ownerPool();
   a = await createTenant(owner, 'relay-a');
   b = await createTenant(owner, 'relay-b');
-  admin = await a.token('admin');
+  ownerToken = await a.token('owner');
 });
 afterAll(async () => {
   await app.close();
@@ -45,21 +45,21 @@ const NODES = `query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on Account { row
 describe('node(id:) and nodes(ids:)', () => {
   it('a well-formed id of a missing or invisible row is null without an error (control: a visible one resolves)', async () => {
     for (const id of [globalId('Account', randomUUID()), globalId('Account', b.accountX), globalId('Product', b.product)]) {
-      const r = await gql(app.yoga, NODE, { token: admin, variables: { id } });
+      const r = await gql(app.yoga, NODE, { token: ownerToken, variables: { id } });
       expect(r.errors, id).toBeUndefined();
       expect(r.data!.node, id).toBeNull();
     }
-    const ok = await gql(app.yoga, NODE, { token: admin, variables: { id: globalId('Account', a.accountX) } });
+    const ok = await gql(app.yoga, NODE, { token: ownerToken, variables: { id: globalId('Account', a.accountX) } });
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.node.rowId).toBe(a.accountX);
     // Control for the invisible one: its own tenant sees it.
-    const theirs = await gql(app.yoga, NODE, { token: await b.token('admin'), variables: { id: globalId('Account', b.accountX) } });
+    const theirs = await gql(app.yoga, NODE, { token: await b.token('owner'), variables: { id: globalId('Account', b.accountX) } });
     expect(theirs.data!.node.rowId).toBe(b.accountX);
   });
 
   it('nodes(ids:) gives null in the slot of a missing id and keeps the others', async () => {
     const ids = [globalId('Account', a.accountX), globalId('Account', randomUUID()), globalId('Product', a.product), globalId('Account', b.accountX)];
-    const r = await gql(app.yoga, NODES, { token: admin, variables: { ids } });
+    const r = await gql(app.yoga, NODES, { token: ownerToken, variables: { ids } });
     expect(r.errors).toBeUndefined();
     expect(r.data!.nodes.map((n: { rowId: string } | null) => n?.rowId ?? null)).toEqual([a.accountX, null, a.product, null]);
   });
@@ -71,23 +71,23 @@ describe('node(id:) and nodes(ids:)', () => {
     ];
     for (const id of malformed) {
       sent.length = 0;
-      expectRefused(await gql(app.yoga, NODE, { token: admin, variables: { id } }), 'id');
+      expectRefused(await gql(app.yoga, NODE, { token: ownerToken, variables: { id } }), 'id');
       expect(sent, id.slice(0, 40)).toEqual([]);
-      const list = await gql(app.yoga, NODES, { token: admin, variables: { ids: [globalId('Account', a.accountX), id] } });
+      const list = await gql(app.yoga, NODES, { token: ownerToken, variables: { ids: [globalId('Account', a.accountX), id] } });
       expect(errorCodes(list)).toEqual(['BAD_USER_INPUT']);
       expect(list.errors![0]!.extensions!.field).toBe('ids.1');
     }
     // Literals are named the same way.
-    expectRefused(await gql(app.yoga, `{ node(id: "garbage") { id } }`, { token: admin }), 'id');
+    expectRefused(await gql(app.yoga, `{ node(id: "garbage") { id } }`, { token: ownerToken }), 'id');
   });
 
   it('nodes(ids:) takes at most 100 ids (control: 100 resolve)', async () => {
     const ids = (n: number) => Array.from({ length: n }, () => globalId('Account', a.accountX));
     sent.length = 0;
-    expectRefused(await gql(app.yoga, NODES, { token: admin, variables: { ids: ids(101) } }), 'ids', /at most 100/);
-    expectRefused(await gql(app.yoga, NODES, { token: admin, variables: { ids: ids(10_000) } }), 'ids', /at most 100/);
+    expectRefused(await gql(app.yoga, NODES, { token: ownerToken, variables: { ids: ids(101) } }), 'ids', /at most 100/);
+    expectRefused(await gql(app.yoga, NODES, { token: ownerToken, variables: { ids: ids(10_000) } }), 'ids', /at most 100/);
     expect(sent).toEqual([]);
-    const ok = await gql(app.yoga, NODES, { token: admin, variables: { ids: ids(100) } });
+    const ok = await gql(app.yoga, NODES, { token: ownerToken, variables: { ids: ids(100) } });
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.nodes).toHaveLength(100);
   });
@@ -104,26 +104,26 @@ describe('first and last', () => {
   it('negative first/last are BAD_USER_INPUT before any SQL (control: 0 and 2 page)', async () => {
     for (const [variables, field] of [[{ first: -1 }, 'first'], [{ last: -5 }, 'last'], [{ first: -2147483648 }, 'first']] as const) {
       sent.length = 0;
-      expectRefused(await gql(app.yoga, TX, { token: admin, variables }), field);
+      expectRefused(await gql(app.yoga, TX, { token: ownerToken, variables }), field);
       expect(sent).toEqual([]);
     }
-    expectRefused(await gql(app.yoga, `{ accounts(first: -1) { edges { cursor } } }`, { token: admin }), 'first');
-    const zero = await gql(app.yoga, TX, { token: admin, variables: { first: 0 } });
+    expectRefused(await gql(app.yoga, `{ accounts(first: -1) { edges { cursor } } }`, { token: ownerToken }), 'first');
+    const zero = await gql(app.yoga, TX, { token: ownerToken, variables: { first: 0 } });
     expect(zero.errors).toBeUndefined();
     expect(rowIds(zero)).toEqual([]);
-    const two = await gql(app.yoga, TX, { token: admin, variables: { first: 2 } });
+    const two = await gql(app.yoga, TX, { token: ownerToken, variables: { first: 2 } });
     expect(rowIds(two)).toHaveLength(2);
   });
 
   it('first together with last is refused, as the schema says (control: each alone pages)', async () => {
-    expectRefused(await gql(app.yoga, TX, { token: admin, variables: { first: 2, last: 1 } }), 'last', /first.*last/);
+    expectRefused(await gql(app.yoga, TX, { token: ownerToken, variables: { first: 2, last: 1 } }), 'last', /first.*last/);
     const accounts = (schema.getQueryType()!.getFields().accounts!.args);
     expect(accounts.find((x) => x.name === 'first')!.description).toMatch(/not.*combined.*last|cannot be combined with `last`/i);
     expect(accounts.find((x) => x.name === 'last')!.description).toMatch(/cannot be combined with `first`/i);
-    const all = rowIds(await gql(app.yoga, TX, { token: admin, variables: { accountId: a.accountX } }));
+    const all = rowIds(await gql(app.yoga, TX, { token: ownerToken, variables: { accountId: a.accountX } }));
     expect(all).toHaveLength(5);
-    expect(rowIds(await gql(app.yoga, TX, { token: admin, variables: { accountId: a.accountX, first: 2 } }))).toEqual(all.slice(0, 2));
-    expect(rowIds(await gql(app.yoga, TX, { token: admin, variables: { accountId: a.accountX, last: 2 } }))).toEqual(all.slice(3));
+    expect(rowIds(await gql(app.yoga, TX, { token: ownerToken, variables: { accountId: a.accountX, first: 2 } }))).toEqual(all.slice(0, 2));
+    expect(rowIds(await gql(app.yoga, TX, { token: ownerToken, variables: { accountId: a.accountX, last: 2 } }))).toEqual(all.slice(3));
   });
 
   it('after with last, before with first, or after with before: BAD_USER_INPUT', async () => {
@@ -131,60 +131,60 @@ describe('first and last', () => {
     for (const [variables, field] of [
       [{ after: c, last: 1 }, 'last'], [{ before: c, first: 1 }, 'first'], [{ after: c, before: c }, 'before'],
     ] as const) {
-      expectRefused(await gql(app.yoga, TX, { token: admin, variables }), field);
+      expectRefused(await gql(app.yoga, TX, { token: ownerToken, variables }), field);
     }
   });
 });
 
 describe('cursors', () => {
   it('pages forward and backward with its own cursors, skipping nothing (control for the refusals below)', async () => {
-    const all = rowIds(await gql(app.yoga, TX, { token: admin, variables: { accountId: a.accountX } }));
-    const page1 = await gql(app.yoga, TX, { token: admin, variables: { accountId: a.accountX, first: 2 } });
+    const all = rowIds(await gql(app.yoga, TX, { token: ownerToken, variables: { accountId: a.accountX } }));
+    const page1 = await gql(app.yoga, TX, { token: ownerToken, variables: { accountId: a.accountX, first: 2 } });
     const end = page1.data!.transactions.pageInfo.endCursor;
-    const page2 = await gql(app.yoga, TX, { token: admin, variables: { accountId: a.accountX, first: 2, after: end } });
+    const page2 = await gql(app.yoga, TX, { token: ownerToken, variables: { accountId: a.accountX, first: 2, after: end } });
     expect(page2.errors).toBeUndefined();
     expect(rowIds(page2)).toEqual(all.slice(2, 4));
     expect(page2.data!.transactions.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
-    const back = await gql(app.yoga, TX, { token: admin, variables: { accountId: a.accountX, last: 2, before: page2.data!.transactions.pageInfo.endCursor } });
+    const back = await gql(app.yoga, TX, { token: ownerToken, variables: { accountId: a.accountX, last: 2, before: page2.data!.transactions.pageInfo.endCursor } });
     expect(back.errors).toBeUndefined();
     expect(rowIds(back)).toEqual(all.slice(1, 3));
     // The last row's cursor pages to an empty page, which is the end, not an error.
-    const last = await gql(app.yoga, TX, { token: admin, variables: { accountId: a.accountX, after: cursorOf(all[4]!) } });
+    const last = await gql(app.yoga, TX, { token: ownerToken, variables: { accountId: a.accountX, after: cursorOf(all[4]!) } });
     expect(last.errors).toBeUndefined();
     expect(rowIds(last)).toEqual([]);
   });
 
-  it('compound (memberships) and bigint (outbox) cursors page too', async () => {
-    const M = `query ($after: String) { memberships(first: 1, after: $after) { edges { cursor node { role } } } }`;
-    const m1 = await gql(app.yoga, M, { token: admin });
-    const m2 = await gql(app.yoga, M, { token: admin, variables: { after: m1.data!.memberships.edges[0].cursor } });
+  it('compound (tenantMemberships) and bigint (outbox) cursors page too', async () => {
+    const M = `query ($after: String) { tenantMemberships(first: 1, after: $after) { edges { cursor node { role } } } }`;
+    const m1 = await gql(app.yoga, M, { token: ownerToken });
+    const m2 = await gql(app.yoga, M, { token: ownerToken, variables: { after: m1.data!.tenantMemberships.edges[0].cursor } });
     expect(m2.errors).toBeUndefined();
-    expect(m2.data!.memberships.edges).toHaveLength(1);
-    expect(m2.data!.memberships.edges[0].cursor).not.toBe(m1.data!.memberships.edges[0].cursor);
-    const O = `query ($after: String) { outboxEvents(first: 1, after: $after) { edges { cursor node { id } } } }`;
+    expect(m2.data!.tenantMemberships.edges).toHaveLength(1);
+    expect(m2.data!.tenantMemberships.edges[0].cursor).not.toBe(m1.data!.tenantMemberships.edges[0].cursor);
+    const O = `query ($after: String) { outboxEvents(first: 1, after: $after) { edges { cursor node { rowId } } } }`;
     await owner.query(`insert into events_outbox (tenant_id, aggregate, event_type, payload) values ($1, 'x', 'x.y', '{}')`, [a.tenantId]);
-    const o1 = await gql(app.yoga, O, { token: admin });
-    const o2 = await gql(app.yoga, O, { token: admin, variables: { after: o1.data!.outboxEvents.edges[0].cursor } });
+    const o1 = await gql(app.yoga, O, { token: ownerToken });
+    const o2 = await gql(app.yoga, O, { token: ownerToken, variables: { after: o1.data!.outboxEvents.edges[0].cursor } });
     expect(o2.errors).toBeUndefined();
     expect(o2.data!.outboxEvents.edges).toHaveLength(1);
   });
 
   it("a cursor from another connection is refused, not an empty or shifted page", async () => {
-    const accounts = await gql(app.yoga, `{ accounts(first: 1) { edges { cursor } } }`, { token: admin });
+    const accounts = await gql(app.yoga, `{ accounts(first: 1) { edges { cursor } } }`, { token: ownerToken });
     const accountCursor = accounts.data!.accounts.edges[0].cursor;
-    expectRefused(await gql(app.yoga, TX, { token: admin, variables: { after: accountCursor } }), 'after', /cursor/);
-    expectRefused(await gql(app.yoga, TX, { token: admin, variables: { before: accountCursor, last: 2 } }), 'before', /cursor/);
+    expectRefused(await gql(app.yoga, TX, { token: ownerToken, variables: { after: accountCursor } }), 'after', /cursor/);
+    expectRefused(await gql(app.yoga, TX, { token: ownerToken, variables: { before: accountCursor, last: 2 } }), 'before', /cursor/);
     // Same table, other connection: y's ledger entry used on x's ledger would silently skip x's first row.
-    expectRefused(await gql(app.yoga, TX, { token: admin, variables: { accountId: a.accountX, after: cursorOf(a.transactionY) } }), 'after', /cursor/);
+    expectRefused(await gql(app.yoga, TX, { token: ownerToken, variables: { accountId: a.accountX, after: cursorOf(a.transactionY) } }), 'after', /cursor/);
     // Another tenant's row: invisible, so it cannot be a position in this connection.
-    expectRefused(await gql(app.yoga, TX, { token: admin, variables: { after: cursorOf(b.transactionX) } }), 'after', /cursor/);
+    expectRefused(await gql(app.yoga, TX, { token: ownerToken, variables: { after: cursorOf(b.transactionX) } }), 'after', /cursor/);
     // Nested connections follow the same rule (control: their own cursor pages).
     const NESTED = `query ($id: UUID!, $after: String) { account(rowId: $id) { transactions(first: 2, after: $after) { edges { cursor node { rowId } } } } }`;
-    const own = await gql(app.yoga, NESTED, { token: admin, variables: { id: a.accountX } });
-    const next = await gql(app.yoga, NESTED, { token: admin, variables: { id: a.accountX, after: own.data!.account.transactions.edges[1].cursor } });
+    const own = await gql(app.yoga, NESTED, { token: ownerToken, variables: { id: a.accountX } });
+    const next = await gql(app.yoga, NESTED, { token: ownerToken, variables: { id: a.accountX, after: own.data!.account.transactions.edges[1].cursor } });
     expect(next.errors).toBeUndefined();
     expect(next.data!.account.transactions.edges).toHaveLength(2);
-    const foreign = await gql(app.yoga, NESTED, { token: admin, variables: { id: a.accountX, after: cursorOf(a.transactionY) } });
+    const foreign = await gql(app.yoga, NESTED, { token: ownerToken, variables: { id: a.accountX, after: cursorOf(a.transactionY) } });
     expect(errorCodes(foreign)).toEqual(['BAD_USER_INPUT']);
     expect(foreign.errors![0]!.extensions!.field).toBe('after');
   });
@@ -195,11 +195,11 @@ describe('cursors', () => {
       ids.push((await owner.query(`insert into categories (tenant_id, name) values ($1, $2) returning id`, [a.tenantId, name])).rows[0].id);
     }
     const C = `query ($after: String) { categories(first: 5, after: $after) { edges { cursor node { rowId name } } } }`;
-    const before = await gql(app.yoga, C, { token: admin, variables: { after: cursorOf(ids[1]!) } });
+    const before = await gql(app.yoga, C, { token: ownerToken, variables: { after: cursorOf(ids[1]!) } });
     expect(before.errors).toBeUndefined();
     expect(before.data!.categories.edges.map((e: { node: { rowId: string } }) => e.node.rowId)).toEqual([ids[2]]);
     await owner.query('delete from categories where id = $1', [ids[1]]);
-    expectRefused(await gql(app.yoga, C, { token: admin, variables: { after: cursorOf(ids[1]!) } }), 'after', /no longer exists|does not match/);
+    expectRefused(await gql(app.yoga, C, { token: ownerToken, variables: { after: cursorOf(ids[1]!) } }), 'after', /no longer exists|does not match/);
   });
 
   it('malformed, foreign-format and over-long cursors are BAD_USER_INPUT before any SQL', async () => {
@@ -208,11 +208,11 @@ describe('cursors', () => {
       b64('GPC:T:["S:' + a.transactionX + '"]'), b64('GPC:S:' + a.transactionX + '\u0000'), b64('GPC:S:' + 'x'.repeat(75_000)),
     ]) {
       sent.length = 0;
-      expectRefused(await gql(app.yoga, TX, { token: admin, variables: { after: cursor } }), 'after');
+      expectRefused(await gql(app.yoga, TX, { token: ownerToken, variables: { after: cursor } }), 'after');
       expect(sent, cursor.slice(0, 40)).toEqual([]);
     }
     // Memberships take a two-part cursor: a one-part one is malformed there.
-    expectRefused(await gql(app.yoga, `{ memberships(after: "${cursorOf(a.admin)}") { edges { cursor } } }`, { token: admin }), 'after');
+    expectRefused(await gql(app.yoga, `{ tenantMemberships(after: "${cursorOf(a.owner)}") { edges { cursor } } }`, { token: ownerToken }), 'after');
   });
 });
 
@@ -224,14 +224,14 @@ describe('text search', () => {
     );
     await owner.query(`insert into merchants (tenant_id, name) values ($1, '100% Shop')`, [a.tenantId]);
     const P = `query ($s: String) { products(search: $s) { edges { node { name } } } }`;
-    const names = async (s: string) => (await gql(app.yoga, P, { token: admin, variables: { s } })).data!.products.edges.map((e: { node: { name: string } }) => e.node.name);
+    const names = async (s: string) => (await gql(app.yoga, P, { token: ownerToken, variables: { s } })).data!.products.edges.map((e: { node: { name: string } }) => e.node.name);
     expect(await names('%')).toEqual(['50% off\\deal']);
     expect(await names('_')).toEqual(['50% off\\deal']); // only the sku PCT_1 has an underscore
     expect(await names('\\')).toEqual(['50% off\\deal']);
     expect(await names('m_lk')).toEqual([]);
     expect(await names('mil')).toEqual(['Milk']);
     const M = `query ($s: String) { merchants(search: $s) { edges { node { name } } } }`;
-    const merchants = async (s: string) => (await gql(app.yoga, M, { token: admin, variables: { s } })).data!.merchants.edges.map((e: { node: { name: string } }) => e.node.name);
+    const merchants = async (s: string) => (await gql(app.yoga, M, { token: ownerToken, variables: { s } })).data!.merchants.edges.map((e: { node: { name: string } }) => e.node.name);
     expect(await merchants('%')).toEqual(['100% Shop']);
     expect(await merchants('sh_p')).toEqual([]);
     expect(await merchants('shop')).toEqual(['100% Shop', 'Shop']);

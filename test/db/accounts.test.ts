@@ -8,7 +8,7 @@ describeTenantIsolation(
   {
     table: 'accounts',
     row: (fx) => fx.accountY,
-    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.admin, name: 'probe', type: 'wallet', currency: 'BRL' }),
+    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.owner, name: 'probe', type: 'wallet', currency: 'BRL' }),
     update: `name = name || '!'`,
   },
   ctx,
@@ -26,7 +26,7 @@ describe('accounts: inside a tenant', () => {
 
   it('the tenant owner sees every account of the tenant', async () => {
     const { app, a } = ctx;
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       expect(await count(c, 'select count(*) as n from accounts')).toBe(3);
     });
   });
@@ -42,7 +42,7 @@ describe('accounts: inside a tenant', () => {
 
   it('nobody updates a balance directly (kept by the ledger)', async () => {
     const { app, a } = ctx;
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       await expectSqlError(c, 'update accounts set balance = 1000000 where id = $1', [a.accountX], '42501');
       expect((await c.query(`update accounts set name = 'renamed' where id = $1`, [a.accountX])).rowCount).toBe(1);
     });

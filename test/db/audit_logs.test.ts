@@ -8,7 +8,7 @@ describeTenantIsolation(
   {
     table: 'audit_logs',
     row: (fx) => fx.auditLog,
-    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.admin, entity: 'probe', action: 'probe' }),
+    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.owner, entity: 'probe', action: 'probe' }),
   },
   ctx,
 );
@@ -22,7 +22,7 @@ describe('audit_logs: insert-only, read by admins', () => {
       await expectSqlError(c, sql, [a.tenantId, a.y], '42501');
       expect(await count(c, 'select count(*) as n from audit_logs')).toBe(0);
     });
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       expect(await count(c, 'select count(*) as n from audit_logs where id = $1', [a.auditLog])).toBe(1);
       await expectSqlError(c, `update audit_logs set action = 'tampered' where id = $1`, [a.auditLog], '42501');
       await expectSqlError(c, 'delete from audit_logs where id = $1', [a.auditLog], '42501');

@@ -8,7 +8,7 @@ describeTenantIsolation(
   {
     table: 'carts',
     row: (fx) => fx.cartX,
-    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.admin }),
+    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.owner }),
     update: `status = 'abandoned'`,
   },
   ctx,

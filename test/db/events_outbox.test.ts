@@ -20,6 +20,6 @@ describe('events_outbox: written with the change, read by admins', () => {
       await c.query(`insert into events_outbox (tenant_id, aggregate, event_type, payload) values ($1, 'a', 'b', '{}')`, [a.tenantId]);
       expect(await count(c, 'select count(*) as n from events_outbox')).toBe(0);
     });
-    await asUser(app, a, 'admin', async (c) => expect(await count(c, 'select count(*) as n from events_outbox')).toBeGreaterThan(0));
+    await asUser(app, a, 'owner', async (c) => expect(await count(c, 'select count(*) as n from events_outbox')).toBeGreaterThan(0));
   });
 });

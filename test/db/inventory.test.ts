@@ -15,7 +15,7 @@ describeReferenceData(spec, ctx);
 describe('inventory: stock can never go negative or be over-reserved', () => {
   it('rejects reserved > quantity and negative quantities', async () => {
     const { app, a } = ctx;
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       for (const set of ['reserved = quantity + 1', 'quantity = -1']) {
         await c.query('savepoint s');
         await expect(c.query(`update inventory set ${set} where id = $1`, [a.inventory])).rejects.toMatchObject({ code: '23514' });

@@ -13,9 +13,9 @@ export interface TableSpec {
   row: (fx: TenantFixture) => string;
   idColumn?: string;
   tenantColumn?: string;
-  /** Who can read `row` inside its own tenant (the positive control). Default: admin. */
-  reader?: 'admin' | 'x';
-  /** A row for tenant `fx` as its admin would insert it; omit when app roles may not insert. */
+  /** Who can read `row` inside its own tenant (the positive control). Default: owner. */
+  reader?: 'owner' | 'x';
+  /** A row for tenant `fx` as its owner would insert it; omit when app roles may not insert. */
   insert?: (fx: TenantFixture) => Record<string, unknown>;
   /** SET clause of an update app roles are granted; omit when they have none. */
   update?: string;
@@ -44,7 +44,7 @@ export function useTenants(label: string): IsolationContext {
   return ctx;
 }
 
-export const asUser = <T>(app: pg.Pool, fx: TenantFixture, who: 'admin' | 'x' | 'y' | 'manager', fn: (c: pg.PoolClient) => Promise<T>) =>
+export const asUser = <T>(app: pg.Pool, fx: TenantFixture, who: 'owner' | 'x' | 'y' | 'admin', fn: (c: pg.PoolClient) => Promise<T>) =>
   asRole(app, { role: 'fortress_user', tenantId: fx.tenantId, userId: fx[who] }, fn);
 
 function insertSql(table: string, values: Record<string, unknown>) {
@@ -59,7 +59,7 @@ export function describeTenantIsolation(spec: TableSpec, ctx: IsolationContext) 
   const { table } = spec;
   const id = spec.idColumn ?? 'id';
   const tenantCol = spec.tenantColumn ?? 'tenant_id';
-  const reader = spec.reader ?? 'admin';
+  const reader = spec.reader ?? 'owner';
 
   describe(`${table}: tenant isolation`, () => {
     it(`tenant A's ${reader} cannot see tenant B's rows, which exist`, async () => {
@@ -102,20 +102,20 @@ export function describeTenantIsolation(spec: TableSpec, ctx: IsolationContext) 
       expect(await count(owner, `select count(*) as n from ${table} where ${id} = $1`, [spec.row(a)])).toBe(1);
     });
 
-    it(`tenant A's admin cannot insert a row carrying tenant B's id`, async () => {
+    it(`tenant A's owner cannot insert a row carrying tenant B's id`, async () => {
       const { app, owner, a, b } = ctx;
       const values = spec.insert ? spec.insert(b) : undefined;
       if (values) {
         const intoB = insertSql(table, values);
         const intoA = insertSql(table, spec.insert!(a));
-        await asUser(app, a, 'admin', async (c) => {
+        await asUser(app, a, 'owner', async (c) => {
           await expectSqlError(c, intoB.sql, intoB.params, '42501');
           // Control: the same insert into A's own tenant is allowed.
           await c.query(intoA.sql, intoA.params);
         });
       } else {
         // App roles may not insert here at all, in any tenant.
-        await asUser(app, a, 'admin', async (c) => {
+        await asUser(app, a, 'owner', async (c) => {
           await expectSqlError(c, `insert into ${table} (${tenantCol}) values ($1)`, [b.tenantId], '42501');
           await expectSqlError(c, `insert into ${table} (${tenantCol}) values ($1)`, [a.tenantId], '42501');
         });
@@ -123,9 +123,9 @@ export function describeTenantIsolation(spec: TableSpec, ctx: IsolationContext) 
       expect(await count(owner, `select count(*) as n from tenants where id = $1`, [b.tenantId])).toBe(1);
     });
 
-    it(`tenant A's admin cannot update tenant B's rows nor move a row into tenant B`, async () => {
+    it(`tenant A's owner cannot update tenant B's rows nor move a row into tenant B`, async () => {
       const { app, owner, a, b } = ctx;
-      await asUser(app, a, 'admin', async (c) => {
+      await asUser(app, a, 'owner', async (c) => {
         if (spec.update) {
           const hidden = await c.query(`update ${table} set ${spec.update} where ${id} = $1`, [spec.row(b)]);
           expect(hidden.rowCount).toBe(0);
@@ -147,9 +147,9 @@ export function describeTenantIsolation(spec: TableSpec, ctx: IsolationContext) 
       }
     });
 
-    it(`tenant A's admin cannot delete tenant B's rows`, async () => {
+    it(`tenant A's owner cannot delete tenant B's rows`, async () => {
       const { app, owner, a, b } = ctx;
-      await asUser(app, a, 'admin', async (c) => {
+      await asUser(app, a, 'owner', async (c) => {
         await c.query('savepoint d');
         try {
           expect((await c.query(`delete from ${table} where ${id} = $1`, [spec.row(b)])).rowCount).toBe(0);
@@ -175,7 +175,7 @@ export function describeReferenceData(spec: TableSpec & { update: string }, ctx:
         expect((await c.query(`update ${table} set ${update} where id = $1`, [id])).rowCount).toBe(0);
         expect((await c.query(`delete from ${table} where id = $1`, [id])).rowCount).toBe(0);
       });
-      await asUser(app, a, 'admin', async (c) => {
+      await asUser(app, a, 'owner', async (c) => {
         expect((await c.query(`update ${table} set ${update} where id = $1`, [id])).rowCount).toBe(1);
       });
     });

@@ -8,7 +8,7 @@ describeTenantIsolation(
   {
     table: 'orders',
     row: (fx) => fx.orderX,
-    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.admin, currency: 'BRL' }),
+    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.owner, currency: 'BRL' }),
     update: `status = 'shipped'`,
   },
   ctx,
@@ -23,7 +23,7 @@ describe('orders: own or admin; status moved by admins', () => {
       expect((await c.query(`update orders set status = 'delivered' where id = $1`, [a.orderX])).rowCount).toBe(0);
       await expectSqlError(c, `insert into orders (tenant_id, user_id, currency) values ($1, $2, 'BRL')`, [a.tenantId, a.y], '42501');
     });
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       expect((await c.query(`update orders set status = 'shipped' where id = $1`, [a.orderX])).rowCount).toBe(1);
     });
   });

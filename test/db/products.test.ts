@@ -17,7 +17,7 @@ describe('products: sku is unique within a tenant, not globally', () => {
   it('tenant B may reuse tenant A’s sku, A may not repeat it', async () => {
     const { app, a } = ctx;
     const sql = `insert into products (tenant_id, sku, name, price) values ($1, 'SKU-1', 'dup', '1.00')`;
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       await c.query('savepoint s');
       await expect(c.query(sql, [a.tenantId])).rejects.toMatchObject({ code: '23505' });
       await c.query('rollback to savepoint s');

@@ -8,7 +8,7 @@ describeTenantIsolation(
   {
     table: 'receipts',
     row: (fx) => fx.receiptX,
-    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.admin, amount: '1.00', currency: 'BRL' }),
+    insert: (fx) => ({ tenant_id: fx.tenantId, user_id: fx.owner, amount: '1.00', currency: 'BRL' }),
     update: `ocr_data = '{"probe": true}'`,
   },
   ctx,
@@ -21,7 +21,7 @@ describe('receipts: own or admin', () => {
       expect(await count(c, 'select count(*) as n from receipts')).toBe(0);
       await expectSqlError(c, `insert into receipts (tenant_id, user_id, amount, currency) values ($1, $2, '1', 'BRL')`, [a.tenantId, a.x], '42501');
     });
-    for (const who of ['x', 'admin'] as const) {
+    for (const who of ['x', 'owner'] as const) {
       await asUser(app, a, who, async (c) => expect(await count(c, 'select count(*) as n from receipts where id = $1', [a.receiptX])).toBe(1));
     }
   });

@@ -7,7 +7,7 @@ const ctx = useTenants('rotated');
 describe('rotated_refresh_tokens: reachable only through app.rotate_refresh_token()', () => {
   it('no app role may read or write it, not even the tenant owner; the rows exist', async () => {
     const { app, owner, a } = ctx;
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       await expectSqlError(c, 'select count(*) from rotated_refresh_tokens', [], '42501');
       await expectSqlError(c, `insert into rotated_refresh_tokens (token_hash, tenant_id, session_id) values ('x', $1, $2)`, [a.tenantId, a.sessionX], '42501');
     });

@@ -23,7 +23,7 @@ describe('tenant_memberships: roles inside a tenant', () => {
       expect((await c.query(promote, [a.x])).rowCount).toBe(0);
       expect(await count(c, `select count(*) as n from tenant_memberships where user_id = $1 and role = 'member'`, [a.x])).toBe(1);
     });
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       expect((await c.query(promote, [a.x])).rowCount).toBe(1);
     });
   });
@@ -43,26 +43,26 @@ describe('tenant_memberships: roles inside a tenant', () => {
 describe('tenant_memberships: the owner role', () => {
   it('an admin who is not an owner can neither become owner nor demote or remove an owner; an owner can', async () => {
     const { app, a } = ctx;
-    await asUser(app, a, 'manager', async (c) => {
-      await expectSqlError(c, `update tenant_memberships set role = 'owner' where user_id = $1`, [a.manager], '42501');
-      expect((await c.query(`update tenant_memberships set role = 'member' where user_id = $1`, [a.admin])).rowCount).toBe(0);
-      expect((await c.query('delete from tenant_memberships where user_id = $1', [a.admin])).rowCount).toBe(0);
+    await asUser(app, a, 'admin', async (c) => {
+      await expectSqlError(c, `update tenant_memberships set role = 'owner' where user_id = $1`, [a.admin], '42501');
+      expect((await c.query(`update tenant_memberships set role = 'member' where user_id = $1`, [a.owner])).rowCount).toBe(0);
+      expect((await c.query('delete from tenant_memberships where user_id = $1', [a.owner])).rowCount).toBe(0);
       await expectSqlError(c, `insert into tenant_memberships (tenant_id, user_id, role) values ($1, $2, 'owner')`, [a.tenantId, a.invitee], '42501');
       // Control: the same admin manages members.
       expect((await c.query(`update tenant_memberships set role = 'admin' where user_id = $1`, [a.x])).rowCount).toBe(1);
     });
-    await asUser(app, a, 'admin', async (c) => {
-      expect((await c.query(`update tenant_memberships set role = 'owner' where user_id = $1`, [a.manager])).rowCount).toBe(1);
+    await asUser(app, a, 'owner', async (c) => {
+      expect((await c.query(`update tenant_memberships set role = 'owner' where user_id = $1`, [a.admin])).rowCount).toBe(1);
     });
   });
 
   it('the last owner can be neither demoted nor removed; with a second owner both work', async () => {
     const { app, a } = ctx;
-    await asUser(app, a, 'admin', async (c) => {
-      await expectSqlError(c, `update tenant_memberships set role = 'member' where user_id = $1`, [a.admin], 'P0001');
-      await expectSqlError(c, 'delete from tenant_memberships where user_id = $1', [a.admin], 'P0001');
-      await c.query(`update tenant_memberships set role = 'owner' where user_id = $1`, [a.manager]);
-      expect((await c.query(`update tenant_memberships set role = 'member' where user_id = $1`, [a.admin])).rowCount).toBe(1);
+    await asUser(app, a, 'owner', async (c) => {
+      await expectSqlError(c, `update tenant_memberships set role = 'member' where user_id = $1`, [a.owner], 'P0001');
+      await expectSqlError(c, 'delete from tenant_memberships where user_id = $1', [a.owner], 'P0001');
+      await c.query(`update tenant_memberships set role = 'owner' where user_id = $1`, [a.admin]);
+      expect((await c.query(`update tenant_memberships set role = 'member' where user_id = $1`, [a.owner])).rowCount).toBe(1);
     });
   });
 });

@@ -16,7 +16,7 @@ describe('tenants: inside a tenant', () => {
       expect(await count(c, 'select count(*) as n from tenants')).toBe(1);
       expect((await c.query(`update tenants set name = 'x' where id = $1`, [a.tenantId])).rowCount).toBe(0);
     });
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       expect((await c.query(`update tenants set name = 'renamed' where id = $1`, [a.tenantId])).rowCount).toBe(1);
     });
   });

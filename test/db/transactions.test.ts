@@ -16,7 +16,7 @@ describeTenantIsolation(
 describe('transactions: the insert-only ledger', () => {
   it('no app role can update or delete a ledger row, not even the tenant owner; the row exists', async () => {
     const { app, owner, a } = ctx;
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       expect(await count(c, 'select count(*) as n from transactions where id = $1', [a.transactionX])).toBe(1);
       await expectSqlError(c, `update transactions set amount = 0 where id = $1`, [a.transactionX], '42501');
       await expectSqlError(c, `update transactions set status = 'reversed' where id = $1`, [a.transactionX], '42501');
@@ -46,7 +46,7 @@ describe('transactions: the insert-only ledger', () => {
   it('app roles add only pending entries (control: pending is accepted)', async () => {
     const { app, a } = ctx;
     const sql = `insert into transactions (tenant_id, account_id, type, amount, currency, status) values ($1, $2, 'credit', '1', 'BRL', $3)`;
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       await expectSqlError(c, sql, [a.tenantId, a.accountX, 'posted'], '42501');
       await c.query(sql, [a.tenantId, a.accountX, 'pending']);
     });

@@ -20,14 +20,14 @@ describe('users: inside a tenant', () => {
     await asUser(app, a, 'x', async (c) => {
       expect((await c.query('select id from users')).rows.map((r) => r.id)).toEqual([a.x]);
     });
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       expect(await count(c, 'select count(*) as n from users')).toBe(5);
     });
   });
 
   it('no app role can read password hashes or lockout counters', async () => {
     const { app, a } = ctx;
-    await asUser(app, a, 'admin', async (c) => {
+    await asUser(app, a, 'owner', async (c) => {
       await expectSqlError(c, 'select password_hash from users', [], '42501');
       await expectSqlError(c, 'select login_attempts, locked_until from users', [], '42501');
       expect(await count(c, 'select count(email) as n from users')).toBe(5);
@@ -38,7 +38,7 @@ describe('users: inside a tenant', () => {
     const { app, a } = ctx;
     const sql = 'insert into users (tenant_id, email) values ($1, $2)';
     await asUser(app, a, 'x', async (c) => expectSqlError(c, sql, [a.tenantId, `new@${a.slug}.test`], '42501'));
-    await asUser(app, a, 'admin', async (c) => c.query(sql, [a.tenantId, `new@${a.slug}.test`]));
+    await asUser(app, a, 'owner', async (c) => c.query(sql, [a.tenantId, `new@${a.slug}.test`]));
   });
 
   it('emails are unique per tenant, case-insensitively, but may repeat across tenants', async () => {

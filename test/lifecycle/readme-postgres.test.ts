@@ -81,8 +81,12 @@ describe('README: using your own PostgreSQL', () => {
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/migrations up to date/);
     const env = JSON.parse(readFileSync(envFile, 'utf8')) as Record<string, string>;
-    expect(env.AUTHENTICATOR_PASSWORD!.length).toBeGreaterThanOrEqual(16);
     expect(env.JWT_SECRET!.length).toBeGreaterThanOrEqual(32);
+    // The server's environment: production, its own login, and no owner credentials.
+    expect(env.NODE_ENV).toBe('production');
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(JSON.stringify(env)).not.toContain('change-me-owner-password');
+    expect(new URL(env.AUTHENTICATOR_URL!).username).toBe('fortress_authenticator');
 
     // What `npm start` does with that environment (in-process, so the test can query it).
     app = await startApp({ ...env, SEED_DEMO: 'false' }, {});
@@ -95,16 +99,14 @@ describe('README: using your own PostgreSQL', () => {
       return (await res.json()) as { data?: any; errors?: unknown[] };
     };
     const signUp = await gql(
-      'mutation { signUp(tenantName: "Readme Foods", email: "owner@readme.test", password: "a long readme password") { accessToken } }',
+      'mutation { signUp(input: { tenantName: "Readme Foods", email: "owner@readme.test", password: "a long readme password" }) { accessToken } }',
     );
     expect(signUp.errors).toBeUndefined();
     const viewer = await gql('{ viewer { user { email } tenant { name } role } }', signUp.data.signUp.accessToken);
     expect(viewer).toEqual({ data: { viewer: { user: { email: 'owner@readme.test' }, tenant: { name: 'Readme Foods' }, role: 'owner' } } });
 
-    // The server's login is the authenticator of the README's URL form, not the owner.
-    const login = new URL(env.DATABASE_URL!);
-    login.username = 'fortress_authenticator';
-    login.password = env.AUTHENTICATOR_PASSWORD!;
+    // The server's login is the authenticator of the README's URL, whose password db:migrate set.
+    const login = new URL(env.AUTHENTICATOR_URL!);
     const client = new pg.Client({ connectionString: login.toString() });
     await client.connect();
     const { rows } = await client.query('select current_user as u, rolsuper, rolbypassrls from pg_roles where rolname = current_user');

@@ -1,12 +1,14 @@
+// Categories of the tenant's catalogue and ledger.
 import type { Db } from '../db/request.js';
 import type { UserViewer } from '../context.js';
-import { badInput } from '../errors.js';
 import { recordChange } from './audit.js';
 
-/** Owners/admins only: the categories policy rejects members (FORBIDDEN). */
+/**
+ * Owners/admins only: the schema says so (authScopes: admin) and the
+ * categories policy enforces it. The name comes validated by CreateCategoryInput.
+ */
 export async function createCategory(db: Db, viewer: UserViewer, input: { name: string; parentId?: string | null }) {
-  const name = input.name.trim();
-  if (name.length < 1 || name.length > 100) throw badInput('name must be 1 to 100 characters', 'name');
+  const { name } = input;
   const category = await db.category.create({
     data: { tenantId: viewer.tenantId, name, parentId: input.parentId ?? null },
     select: { id: true },

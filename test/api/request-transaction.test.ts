@@ -21,10 +21,10 @@ describe('settings never leak between requests', () => {
     const app = await testApp({ poolMax: 1 });
     try {
       const q = `{ accounts { edges { node { rowId } } } }`;
-      const first = await gql(app.yoga, q, { token: await a.token('admin') });
+      const first = await gql(app.yoga, q, { token: await a.token('owner') });
       expect(first.data!.accounts.edges).toHaveLength(3);
       // The same (only) connection, next request as tenant B: only B's rows.
-      const next = JSON.stringify((await gql(app.yoga, q, { token: await b.token('admin') })).data);
+      const next = JSON.stringify((await gql(app.yoga, q, { token: await b.token('owner') })).data);
       for (const id of [a.accountX, a.accountY, a.corporateAccount]) expect(next).not.toContain(id);
       expect(next).toContain(b.accountX);
       // Anonymous on the same connection: no tenant data at all.
@@ -45,14 +45,14 @@ describe('settings never leak between requests', () => {
 });
 
 describe('an error inside an operation rolls back everything it wrote', () => {
-  const OPEN = `openAccount(input: { name: $name, type: wallet, currency: "BRL" }) { rowId name }`;
+  const OPEN = `openAccount(input: { name: $name, type: wallet, currency: "BRL" }) { account { rowId name } }`;
 
   it('control: openAccount alone commits the account, its audit entry and its outbox event', async () => {
     const app = await testApp();
     try {
       const r = await gql(app.yoga, `mutation ($name: String!) { ${OPEN} }`, { token: await a.token('x'), variables: { name: 'committed' } });
       expect(r.errors).toBeUndefined();
-      const id = r.data!.openAccount.rowId;
+      const id = r.data!.openAccount.account.rowId;
       expect(await count(owner, 'select count(*) as n from accounts where id = $1 and user_id = $2', [id, a.x])).toBe(1);
       expect(await count(owner, `select count(*) as n from audit_logs where entity_id = $1 and user_id = $2`, [id, a.x])).toBe(1);
       expect(await count(owner, `select count(*) as n from events_outbox where aggregate_id = $1 and event_type = 'account.opened'`, [id])).toBe(1);
@@ -67,11 +67,11 @@ describe('an error inside an operation rolls back everything it wrote', () => {
     try {
       const r = await gql(
         app.yoga,
-        `mutation ($name: String!) { first: ${OPEN} second: createCategory(input: { name: "members may not" }) { rowId } }`,
+        `mutation ($name: String!) { first: ${OPEN} second: createCategory(input: { name: "members may not" }) { category { rowId } } }`,
         { token: await a.token('x'), variables: { name: 'rolled-back' } },
       );
       expect(errorCodes(r)).toEqual(['FORBIDDEN']);
-      // The first field did write (its INSERT reached Postgres), then the whole transaction was undone.
+      // The first field did write (its INSERT reached Postgres), then the whole request transaction was undone.
       expect(sent.some((s) => /^INSERT INTO "public"\."accounts"/.test(s))).toBe(true);
       expect(sent.at(-1)).toMatch(/^ROLLBACK/i);
       expect(await count(owner, `select count(*) as n from accounts where name = 'rolled-back'`)).toBe(0);
@@ -88,7 +88,7 @@ describe('an error inside an operation rolls back everything it wrote', () => {
       const r = await gql(app.yoga, `mutation ($name: String!) { ${OPEN} }`, { token: await a.token('x'), variables: { name: '   ' } });
       expect(errorCodes(r)).toEqual(['BAD_USER_INPUT']);
       expect(JSON.stringify(r)).not.toMatch(/stack|at .*\.ts:/);
-      const bogus = await gql(app.yoga, `mutation { openAccount(input: { name: "n", type: wallet, currency: "XYZ" }) { rowId } }`, {
+      const bogus = await gql(app.yoga, `mutation { openAccount(input: { name: "n", type: wallet, currency: "XYZ" }) { account { rowId } } }`, {
         token: await a.token('x'),
       });
       expect(bogus.errors?.length).toBeGreaterThan(0);

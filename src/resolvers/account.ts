@@ -1,9 +1,10 @@
-import { badInput } from '../errors.js';
+// Accounts: opening one (the ledger's postings come with the ledger issue).
 import type { AccountType } from '../generated/prisma/enums.js';
 import type { Db } from '../db/request.js';
 import type { UserViewer } from '../context.js';
 import { recordChange } from './audit.js';
 
+/** Validated by OpenAccountInput: name trimmed, 1 to 100 characters. */
 export interface OpenAccountInput {
   name: string;
   type: AccountType;
@@ -13,8 +14,7 @@ export interface OpenAccountInput {
 }
 
 export async function openAccount(db: Db, viewer: UserViewer, input: OpenAccountInput) {
-  const name = input.name.trim();
-  if (name.length < 1 || name.length > 100) throw badInput('name must be 1 to 100 characters', 'name');
+  const { name } = input;
   const account = await db.account.create({
     data: {
       tenantId: viewer.tenantId,

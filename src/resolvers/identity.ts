@@ -1,21 +1,21 @@
-// Identity flows. The sign-in steps that hash or verify a password (sign-up,
-// login, password change) have a `prepare…` half that runs before the request
-// transaction (src/yoga.ts runs it): rate limits, then argon2, which takes tens
-// of milliseconds and must not hold a pooled connection meanwhile; its few
-// reads and the record of a failure use short transactions of their own. The
-// other half runs in the request transaction as usual: it starts as the
-// anonymous role, uses the narrow security-definer functions of
-// sql/rls/02_auth.sql, and once the user is known switches the transaction to
-// that user (applyIdentity) so sessions, audit entries and the returned objects
-// go through the ordinary RLS policies.
+// Identity: sign-up, login, refresh, sessions and passwords. The sign-in
+// steps that hash or verify a password (sign-up, login, password change) have
+// a `prepare…` half that runs before the request transaction (src/yoga.ts runs
+// it, with the mutation's input already validated): rate limits, then argon2,
+// which takes tens of milliseconds and must not hold a pooled connection
+// meanwhile; its few reads and the record of a failure use short transactions
+// of their own. The other half runs in the request transaction as usual: it
+// starts as the anonymous role, uses the narrow security-definer functions of
+// sql/functions/auth.sql, and once the user is known switches the request
+// transaction to that user (applyIdentity) so sessions, audit entries and the
+// returned objects go through the ordinary RLS policies.
 import { createHash, randomBytes } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import { requireUser, type Context, type UserViewer } from '../context.js';
 import { applyIdentity, type Db } from '../db/request.js';
-import type { TenantRoleClaim, TokenService, Viewer } from '../auth/tokens.js';
+import type { TenantRole, TokenService, Viewer } from '../auth/tokens.js';
 import { assertPasswordPolicy, dummyVerify, hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js';
 import type { SignInLimiter } from '../auth/limits.js';
-import { badInput, CommittedFailure } from '../errors.js';
+import { badInput, CommittedFailure, invalidCredentials, sessionRevoked, unauthenticated } from '../errors.js';
 import { recordAudit } from './audit.js';
 
 export interface AuthSettings {
@@ -59,10 +59,7 @@ export interface AuthResult {
 const newRefreshToken = () => randomBytes(32).toString('base64url');
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-const invalidCredentials = () => new GraphQLError('Invalid tenant, email or password', { extensions: { code: 'INVALID_CREDENTIALS' } });
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Becomes the user inside the current transaction and opens a session for them. */
+/** Becomes the user inside the request transaction and opens a session for them. */
 async function startSession(ctx: Context, auth: AuthSettings, user: UserViewer): Promise<AuthResult> {
   await applyIdentity(ctx.db, user);
   const refreshToken = newRefreshToken();
@@ -90,7 +87,8 @@ async function startSession(ctx: Context, auth: AuthSettings, user: UserViewer):
   };
 }
 
-const slugify = (name: string) =>
+/** The default tenant slug for a tenant name (SignUpInput checks the result). */
+export const slugify = (name: string) =>
   name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -99,23 +97,18 @@ const slugify = (name: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 63);
 
-type SignUpInput = { tenantName: string; tenantSlug?: string | null; email: string; password: string };
+/** Validated by SignUpInput: name trimmed, slug given or derived and well-formed, email in lower case. */
+type SignUpInput = { tenantName: string; tenantSlug: string; email: string; password: string };
 
-/** Before the transaction: checks the input and hashes the password. */
-export async function prepareSignUp(ctx: Context, _run: RunInTransaction, input: SignUpInput) {
+/** Before the request transaction: applies the password policy and hashes the password. */
+export async function prepareSignUp(ctx: Context, _run: RunInTransaction, { input }: { input: SignUpInput }) {
   await ctx.auth.limiter.attempt(ctx.ip);
-  const tenantName = input.tenantName.trim();
-  if (tenantName.length < 2 || tenantName.length > 100) throw badInput('tenantName must be 2 to 100 characters', 'tenantName');
-  const slug = input.tenantSlug ?? slugify(tenantName);
-  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw badInput('tenantSlug must be 2-63 lowercase letters, digits or dashes', 'tenantSlug');
-  assertPasswordPolicy(input.password, input.email.trim().toLowerCase());
+  assertPasswordPolicy(input.password, input.email);
   ctx.prepared = { passwordHash: await hashPassword(input.password) };
 }
 
 export async function signUp(ctx: Context, auth: AuthSettings, input: SignUpInput) {
-  const tenantName = input.tenantName.trim();
-  const slug = input.tenantSlug ?? slugify(tenantName);
-  const email = input.email.trim().toLowerCase();
+  const { tenantName, tenantSlug: slug, email } = input;
   const { passwordHash } = prepared(ctx);
   await applyIdentity(ctx.db, ANONYMOUS);
   const [created] = await ctx.db.$queryRaw<{ tenant_id: string; user_id: string }[]>`
@@ -130,11 +123,9 @@ const ANONYMOUS = { kind: 'anonymous' } as const;
 
 type LoginRow = {
   tenant_id: string;
-  user_id: string | null;
-  password_hash: string | null;
-  is_active: boolean | null;
-  locked_until: Date | null;
-  role: TenantRoleClaim | null;
+  user_id: string;
+  role: TenantRole;
+  password_hash: string;
 };
 
 /**
@@ -149,27 +140,24 @@ type LoginRow = {
 async function checkPassword(ctx: Context, run: RunInTransaction, tenantSlug: string, email: string, password: string) {
   const { limiter } = ctx.auth;
   await limiter.beforePasswordCheck(ctx.ip, tenantSlug, email);
-  const [row] = await run(ANONYMOUS, (db) => db.$queryRaw<LoginRow[]>`select * from app.login_lookup(${tenantSlug}, ${email})`);
-  const known = row?.user_id && row.password_hash && row.role ? row : null;
-  const verified = known ? await verifyPassword(known.password_hash!, password) : (await dummyVerify(password), false);
-  if (!verified || !known?.is_active) {
-    const reason = !row?.user_id ? 'unknown_user' : !known ? 'no_password' : !verified ? 'wrong_password' : 'inactive';
-    await run(ANONYMOUS, (db) => db.$queryRaw`
-      select app.record_login_failure(${tenantSlug}, ${email}, ${ctx.ip}, ${ctx.userAgent}, ${reason},
-        ${ctx.auth.maxAttempts}::int, make_interval(mins => ${ctx.auth.lockMinutes}::int))`);
+  // A row only for an account that can sign in (sql/functions/auth.sql); the failure's reason is decided there too.
+  const [known] = await run(ANONYMOUS, (db) => db.$queryRaw<LoginRow[]>`select * from app.login_lookup(${tenantSlug}, ${email})`);
+  const verified = known ? await verifyPassword(known.password_hash, password) : (await dummyVerify(password), false);
+  if (!known || !verified) {
+    await run(ANONYMOUS, (db) => db.$executeRaw`select app.record_login_failure(${tenantSlug}, ${email}, ${ctx.ip}, ${ctx.userAgent})`);
     throw invalidCredentials();
   }
   await limiter.succeeded(ctx.ip, tenantSlug, email);
-  return { ...known, user_id: known.user_id!, password_hash: known.password_hash!, role: known.role! };
+  return known;
 }
 
+/** Validated by LoginInput: email trimmed and in lower case. */
 type LoginInput = { tenantSlug: string; email: string; password: string };
 
-/** Before the transaction: verifies the password (and rehashes it when its parameters are old). */
-export async function prepareLogin(ctx: Context, run: RunInTransaction, input: LoginInput) {
+/** Before the request transaction: verifies the password (and rehashes it when its parameters are old). */
+export async function prepareLogin(ctx: Context, run: RunInTransaction, { input }: { input: LoginInput }) {
   await ctx.auth.limiter.attempt(ctx.ip);
-  const email = input.email.trim().toLowerCase();
-  const row = await checkPassword(ctx, run, input.tenantSlug, email, input.password);
+  const row = await checkPassword(ctx, run, input.tenantSlug, input.email, input.password);
   ctx.prepared = {
     user: { kind: 'user', userId: row.user_id, tenantId: row.tenant_id, role: row.role },
     rehash: needsRehash(row.password_hash) ? await hashPassword(input.password) : null,
@@ -188,11 +176,11 @@ export async function login(ctx: Context, auth: AuthSettings) {
 export async function refreshSession(ctx: Context, auth: AuthSettings, refreshToken: string) {
   await applyIdentity(ctx.db, ANONYMOUS);
   const next = newRefreshToken();
-  const [r] = await ctx.db.$queryRaw<{ status: string; session_id: string | null; tenant_id: string | null; user_id: string | null; role: TenantRoleClaim | null }[]>`
+  const [r] = await ctx.db.$queryRaw<{ status: string; session_id: string | null; tenant_id: string | null; user_id: string | null; role: TenantRole | null }[]>`
     select * from app.rotate_refresh_token(${hashToken(refreshToken)}, ${hashToken(next)})`;
   if (r?.status === 'reused') throw new CommittedFailure('Refresh token reuse detected; the session is revoked', 'SESSION_REVOKED');
-  if (r?.status === 'revoked') throw new GraphQLError('The session was revoked', { extensions: { code: 'SESSION_REVOKED' } });
-  if (r?.status !== 'ok' || !r.role) throw new GraphQLError('Invalid or expired refresh token', { extensions: { code: 'UNAUTHENTICATED' } });
+  if (r?.status === 'revoked') throw sessionRevoked();
+  if (r?.status !== 'ok' || !r.role) throw unauthenticated('Invalid or expired refresh token');
   const user: UserViewer = { kind: 'user', userId: r.user_id!, tenantId: r.tenant_id!, role: r.role, sessionId: r.session_id! };
   await applyIdentity(ctx.db, user);
   ctx.viewer = user;
@@ -208,9 +196,9 @@ export async function refreshSession(ctx: Context, auth: AuthSettings, refreshTo
   } satisfies AuthResult;
 }
 
-/** Revokes sessions of the viewer: one by id, the current one, or all. Returns how many. */
-export async function revokeSessions(db: Db, viewer: UserViewer, which: { id: string } | 'current' | 'all') {
-  const id = which === 'all' ? undefined : which === 'current' ? viewer.sessionId : which.id;
+/** Revokes sessions of the viewer: one by its rowId, the current one, or all. Returns how many. */
+export async function revokeSessions(db: Db, viewer: UserViewer, which: { rowId: string } | 'current' | 'all') {
+  const id = which === 'all' ? undefined : which === 'current' ? viewer.sessionId : which.rowId;
   if (which !== 'all' && !id) throw badInput('This access token has no session', 'session');
   const { count } = await db.session.updateMany({
     where: { userId: viewer.userId, revokedAt: null, ...(id ? { id } : {}) },
@@ -222,8 +210,8 @@ export async function revokeSessions(db: Db, viewer: UserViewer, which: { id: st
 
 type ChangePasswordInput = { currentPassword: string; newPassword: string };
 
-/** Before the transaction: verifies the current password (failures count like failed logins) and hashes the new one. */
-export async function prepareChangePassword(ctx: Context, run: RunInTransaction, input: ChangePasswordInput) {
+/** Before the request transaction: verifies the current password (failures count like failed logins) and hashes the new one. */
+export async function prepareChangePassword(ctx: Context, run: RunInTransaction, { input }: { input: ChangePasswordInput }) {
   const viewer = requireUser(ctx);
   await ctx.auth.limiter.attempt(ctx.ip);
   const me = await run(viewer, (db) =>
@@ -234,57 +222,15 @@ export async function prepareChangePassword(ctx: Context, run: RunInTransaction,
   ctx.prepared = { passwordHash: await hashPassword(input.newPassword) };
 }
 
+/** Sets the password prepared before the request transaction; returns how many other sessions it ended. */
 export async function changePassword(ctx: Context) {
   const viewer = requireUser(ctx);
   await ctx.db.$executeRaw`select app.set_current_password_hash(${prepared(ctx).passwordHash})`;
   // Every other session ends: whoever knew the old password can no longer refresh.
-  await ctx.db.session.updateMany({
+  const { count } = await ctx.db.session.updateMany({
     where: { userId: viewer.userId, revokedAt: null, ...(viewer.sessionId ? { NOT: { id: viewer.sessionId } } : {}) },
     data: { revokedAt: new Date() },
   });
   await recordAudit(ctx.db, viewer, { entity: 'user', entityId: viewer.userId, action: 'password_change', diff: {} });
-  return true;
-}
-
-/** Owners/admins add a user to their tenant (RLS rejects members: FORBIDDEN). Only owners create owners. */
-export async function createUser(
-  db: Db,
-  viewer: UserViewer,
-  input: { email: string; displayName?: string | null; role: TenantRoleClaim; password: string },
-) {
-  const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw badInput('email is not an email address', 'email');
-  if (input.role === 'owner') await requireOwner(db, viewer);
-  assertPasswordPolicy(input.password, email);
-  const user = await db.user.create({
-    data: { tenantId: viewer.tenantId, email, displayName: input.displayName ?? null, passwordHash: await hashPassword(input.password) },
-    select: { id: true },
-  });
-  await db.tenantMembership.create({ data: { tenantId: viewer.tenantId, userId: user.id, role: input.role }, select: { userId: true } });
-  await recordAudit(db, viewer, { entity: 'user', entityId: user.id, action: 'create', diff: { email, role: input.role } });
-  return user;
-}
-
-async function requireOwner(db: Db, viewer: UserViewer) {
-  const me = await db.tenantMembership.findUnique({ where: { tenantId_userId: { tenantId: viewer.tenantId, userId: viewer.userId } } });
-  if (me?.role !== 'owner') throw new GraphQLError('Only an owner can grant or revoke the owner role', { extensions: { code: 'FORBIDDEN' } });
-}
-
-export async function updateMemberRole(db: Db, viewer: UserViewer, input: { userId: string; role: TenantRoleClaim }) {
-  const target = await db.tenantMembership.findUnique({ where: { tenantId_userId: { tenantId: viewer.tenantId, userId: input.userId } } });
-  if (!target) throw new GraphQLError('No such member', { extensions: { code: 'NOT_FOUND' } });
-  if (input.role === 'owner' || target.role === 'owner') await requireOwner(db, viewer);
-  if (target.role === 'owner' && input.role !== 'owner') {
-    // Also enforced (race-free) by the keep_an_owner trigger; checked here for a clear message.
-    const owners = await db.tenantMembership.count({ where: { tenantId: viewer.tenantId, role: 'owner' } });
-    if (owners <= 1) throw new GraphQLError('The last owner cannot be demoted', { extensions: { code: 'FORBIDDEN' } });
-  }
-  const { count } = await db.tenantMembership.updateMany({
-    where: { tenantId: viewer.tenantId, userId: input.userId },
-    data: { role: input.role, updatedAt: new Date() },
-  });
-  // RLS filters the update to nothing when the caller is not an owner/admin.
-  if (count === 0) throw new GraphQLError('Only owners and admins change roles', { extensions: { code: 'FORBIDDEN' } });
-  await recordAudit(db, viewer, { entity: 'user', entityId: input.userId, action: 'role_change', diff: { from: target.role, to: input.role } });
-  return input.userId;
+  return count;
 }

@@ -3,12 +3,13 @@ import { builder } from './builder.js';
 
 export const OutboxStatusEnum = builder.enumType(OutboxStatus, { name: 'OutboxStatus' });
 
-// Outbox rows have bigint ids, so they are not Relay nodes; `id` is the
-// sequence number as a string.
-builder.prismaObject('EventOutbox', {
-  name: 'OutboxEvent',
+// An event announcing a change (table events_outbox), written in the same
+// request transaction as the change. Outbox rows have bigint keys, so they are not
+// Relay nodes (`id` is reserved for global ids): `rowId` is the sequence
+// number as a string.
+builder.prismaObject('OutboxEvent', {
   fields: (t) => ({
-    id: t.string({ select: { id: true }, resolve: (e) => e.id.toString() }),
+    rowId: t.string({ select: { id: true }, resolve: (e) => e.id.toString() }),
     aggregate: t.exposeString('aggregate'),
     aggregateId: t.expose('aggregateId', { type: 'UUID', nullable: true }),
     eventType: t.exposeString('eventType'),
@@ -22,11 +23,11 @@ builder.prismaObject('EventOutbox', {
 
 builder.queryField('outboxEvents', (t) =>
   t.prismaConnection({
-    type: 'EventOutbox',
+    type: 'OutboxEvent',
     cursor: 'id',
     description: "The tenant's outbox, latest first (owners/admins only; empty for members).",
     args: { status: t.arg({ type: OutboxStatusEnum, required: false }) },
     resolve: (query, _root, { status }, ctx) =>
-      ctx.db.eventOutbox.findMany({ ...query, where: { status: status ?? undefined }, orderBy: { id: 'desc' } }),
+      ctx.db.outboxEvent.findMany({ ...query, where: { status: status ?? undefined }, orderBy: { id: 'desc' } }),
   }),
 );

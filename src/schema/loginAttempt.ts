@@ -1,8 +1,8 @@
 import { builder } from './builder.js';
 
-builder.prismaNode('LoginHistory', {
+// One sign-in attempt (table login_history), successful or not.
+builder.prismaNode('LoginAttempt', {
   id: { field: 'id' },
-  name: 'LoginAttempt',
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID' }),
     email: t.exposeString('email', { nullable: true }),
@@ -15,12 +15,12 @@ builder.prismaNode('LoginHistory', {
   }),
 });
 
-builder.queryField('loginHistory', (t) =>
+builder.queryField('loginAttempts', (t) =>
   t.prismaConnection({
-    type: 'LoginHistory',
+    type: 'LoginAttempt',
     cursor: 'id',
     description: "Sign-in attempts, latest first: the viewer's own, or the tenant's for owners/admins.",
     resolve: (query, _root, _args, ctx) =>
-      ctx.db.loginHistory.findMany({ ...query, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      ctx.db.loginAttempt.findMany({ ...query, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
 );
