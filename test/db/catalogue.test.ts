@@ -119,6 +119,37 @@ describe('functions', () => {
   });
 });
 
+describe('policies', () => {
+  // Pinning a helper's search_path stops Postgres from inlining it: a direct
+  // per-row call then costs about 1.9 µs instead of 0.6 µs (measured,
+  // 200,000 rows). Policies never pay it because they call every helper as
+  // (select app.fn()), evaluated once per statement; this keeps it that way.
+  const perRowCalls = async (c: pg.Pool | pg.PoolClient) =>
+    (
+      await c.query<{ policy: string; expr: string }>(
+        `select tablename || '.' || policyname as policy, coalesce(qual, '') || ' ' || coalesce(with_check, '') as expr
+           from pg_policies order by 1`,
+      )
+    ).rows
+      // Deparsed, an InitPlan call reads "( SELECT app.fn() AS fn)".
+      .filter((p) => /app\.\w+\(/.test(p.expr.replace(/\(\s*SELECT app\.\w+\(\) AS \w+\)/g, '')))
+      .map((p) => p.policy);
+
+  it('call the app helpers once per statement, as (select app.fn()), never per row', async () => {
+    const { rows } = await owner.query(`select count(*)::int as n from pg_policies where qual like '%app.%' or with_check like '%app.%'`);
+    expect(rows[0].n).toBeGreaterThan(40);
+    expect(await perRowCalls(owner)).toEqual([]);
+  });
+
+  it('control: a policy calling a helper per row is caught', async () => {
+    const offenders = await withPlanted(
+      `create policy probe_per_row on categories for select to fortress_support using (tenant_id = app.current_tenant_id())`,
+      perRowCalls,
+    );
+    expect(offenders).toEqual(['categories.probe_per_row']);
+  });
+});
+
 describe('foreign keys', () => {
   // splinter's unindexed_foreign_keys: an index whose leading columns are the
   // key's columns, in order. Without one, deleting a parent row scans the child table.
