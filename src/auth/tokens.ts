@@ -9,8 +9,6 @@ import { TenantRole } from '../generated/prisma/enums.js';
 import { unauthenticated } from '../errors.js';
 
 export type { TenantRole };
-/** @deprecated The `role` claim is a TenantRole (Prisma's enum); kept until src/db/demo.ts imports TenantRole. */
-export type TenantRoleClaim = TenantRole;
 
 export type Viewer =
   | { kind: 'anonymous' }

@@ -1,4 +1,4 @@
-// Demo data: two tenants, each with an owner-admin and two members, accounts
+// Demo data: two tenants, each with an owner (admin@<tenant>.test) and two members, accounts
 // with ledger history, a category tree, merchants, products stocked in two
 // locations, a cart and an order. Runs once (skips when the demo tenant
 // exists), as the owner, in one transaction.
