@@ -1,6 +1,7 @@
 // `npm run generate` (also before `npm start` / `npm test`, and on install):
 // the Prisma client + Pothos types (prisma generate) and the typed operations
-// + persisted-documents manifest (graphql-codegen), regenerated only when
+// + persisted-documents manifest, and the types of the tests' inline documents
+// in test/generated (graphql-codegen), regenerated only when
 // their inputs changed. The inputs' hash is kept in src/generated/.inputs-hash;
 // a fresh clone has no src/generated and always generates.
 //   node scripts/generate.mjs [--force]
@@ -12,9 +13,14 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const HASH_FILE = path.join(root, 'src/generated/.inputs-hash');
 
-/** Files whose content decides the generated code (operations/ recursively). */
+/** Files whose content decides the generated code (operations/ recursively, and test files with inline documents). */
 const INPUT_FILES = ['prisma/schema.prisma', 'prisma.config.ts', 'schema.graphql', 'codegen.ts', 'scripts/generate.mjs'];
 const INPUT_DIRS = ['operations'];
+/** Test files whose inline `graphql(`…`)` documents codegen types into test/generated (codegen.ts). */
+const testDocumentFiles = () =>
+  filesUnder('test').filter(
+    (f) => f.endsWith('.ts') && !f.startsWith(path.join('test', 'generated')) && readFileSync(path.join(root, f), 'utf8').includes('graphql(`'),
+  );
 /** Packages whose version decides the generated code. */
 const GENERATORS = ['prisma', '@prisma/client', '@pothos/plugin-prisma', '@graphql-codegen/cli', '@graphql-codegen/client-preset', 'graphql'];
 /** What must exist for a skip to be safe (someone may have deleted part of src/generated). */
@@ -24,6 +30,7 @@ const OUTPUTS = [
   'src/generated/graphql/index.ts',
   'src/generated/graphql/persisted-documents.json',
 ];
+if (existsSync(path.join(root, 'test'))) OUTPUTS.push('test/generated/graphql/index.ts');
 
 function filesUnder(dir) {
   const abs = path.join(root, dir);
@@ -35,7 +42,7 @@ function filesUnder(dir) {
 
 function inputsHash() {
   const hash = createHash('sha256');
-  const files = [...INPUT_FILES, ...INPUT_DIRS.flatMap(filesUnder)].sort();
+  const files = [...INPUT_FILES, ...INPUT_DIRS.flatMap(filesUnder), ...testDocumentFiles()].sort();
   for (const file of files) {
     const abs = path.join(root, file);
     hash.update(`file ${file}\n`);

@@ -45,14 +45,18 @@ export interface TenantFixture {
   token: (who: FixtureUser) => Promise<string>;
 }
 
-export async function createTenant(pool: pg.Pool | pg.PoolClient, label: string): Promise<TenantFixture> {
+/**
+ * A new tenant with every fixture row. With `passwordHash` (hash once with
+ * src/auth/passwords.ts and reuse it), owner, admin, x and y can sign in.
+ */
+export async function createTenant(pool: pg.Pool | pg.PoolClient, label: string, opts: { passwordHash?: string } = {}): Promise<TenantFixture> {
   const suffix = randomBytes(4).toString('hex');
   const slug = `${label}-${suffix}`;
   const one = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows[0].id as string;
   const tenantId = await one('insert into tenants (slug, name) values ($1, $2) returning id', [slug, `Tenant ${label}`]);
   const user = async (name: string, role: string) => {
-    const id = await one('insert into users (tenant_id, email, display_name) values ($1, $2, $3) returning id', [
-      tenantId, `${name}@${slug}.test`, name,
+    const id = await one('insert into users (tenant_id, email, display_name, password_hash) values ($1, $2, $3, $4) returning id', [
+      tenantId, `${name}@${slug}.test`, name, opts.passwordHash ?? null,
     ]);
     await pool.query('insert into tenant_memberships (tenant_id, user_id, role) values ($1, $2, $3)', [tenantId, id, role]);
     return id;

@@ -2,8 +2,12 @@
 // through yoga.fetch, SQL sessions under the app roles, and the owner pool
 // used for fixtures and for the controls that prove hidden rows exist.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { inject, expect } from 'vitest';
 import pg from 'pg';
+import { parse, print, type DocumentNode } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { graphql as generatedGraphql } from './generated/graphql/gql.js';
 import { createDatabase } from '../src/db/client.js';
 import { createTokenService, type TenantRole } from '../src/auth/tokens.js';
 import { buildYoga, type YogaOptions } from '../src/yoga.js';
@@ -58,29 +62,86 @@ export function spyOnQueries(pool: pg.Pool, onQuery: (sql: string) => void) {
   });
 }
 
-export interface GqlResult<T = Record<string, any>> {
-  status: number;
-  data?: T | null;
-  errors?: { message: string; path?: string[]; extensions?: { code?: string; [k: string]: unknown } }[];
+/**
+ * A typed inline document: `graphql(`query Name … `)` in a test file is a
+ * TypedDocumentNode, so `gql` checks its variables and types its data. Codegen
+ * (`npm run generate`, codegen.ts) reads these calls and writes their types to
+ * test/generated/, outside the partners' persisted-documents manifest; the
+ * document itself is parsed here, so a stale generation only costs types.
+ * Operation names are unique across test files; a fragment is spread only in
+ * the graphql() call that defines it.
+ */
+export const graphql = ((source: string) => parse(source)) as unknown as typeof generatedGraphql;
+
+export interface GqlError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; [k: string]: unknown };
 }
 
-export async function gql<T = Record<string, any>>(
+export interface GqlResult<T = any> {
+  status: number;
+  /** The response headers (Retry-After, content-type, …). */
+  headers: Headers;
+  data?: T | null;
+  errors?: GqlError[];
+}
+
+export interface GqlOptions<V> {
+  token?: string;
+  /** The raw Authorization header, for malformed ones (else `Bearer <token>`). */
+  authorization?: string;
+  variables?: V;
+  /** X-Forwarded-For: the client address (testApp trusts the proxy; yoga.fetch has no socket). */
+  ip?: string;
+  userAgent?: string;
+}
+
+let manifest: Record<string, string> | undefined;
+/** The text of a document: printed, or the manifest's for an operations/ document (codegen keeps only its hash). */
+function documentText(document: DocumentNode | string): string {
+  if (typeof document === 'string') return document;
+  const hash = (document as { __meta__?: { hash?: string } }).__meta__?.hash;
+  if (!document.definitions && hash) {
+    manifest ??= JSON.parse(readFileSync(new URL('../src/generated/graphql/persisted-documents.json', import.meta.url), 'utf8')) as Record<string, string>;
+    const text = manifest[hash];
+    if (!text) throw new Error(`${hash} is not in the persisted-documents manifest: run \`npm run generate\``);
+    return text;
+  }
+  return print(document);
+}
+
+/**
+ * One GraphQL request through yoga.fetch, as a client sends it. A typed
+ * document (`graphql(…)` here, or an operations/ document from
+ * src/generated/graphql) types `variables` and `data`; a string (malformed
+ * documents, documents built by code) gives untyped data.
+ */
+export function gql<TData, TVariables>(
   yoga: ReturnType<typeof buildYoga>,
-  query: string,
-  opts: { token?: string; variables?: Record<string, unknown>; authorization?: string } = {},
-): Promise<GqlResult<T>> {
+  document: TypedDocumentNode<TData, TVariables>,
+  opts?: GqlOptions<NoInfer<TVariables>>,
+): Promise<GqlResult<TData>>;
+export function gql(yoga: ReturnType<typeof buildYoga>, query: string, opts?: GqlOptions<Record<string, unknown>>): Promise<GqlResult>;
+export async function gql(
+  yoga: ReturnType<typeof buildYoga>,
+  document: DocumentNode | string,
+  opts: GqlOptions<unknown> = {},
+): Promise<GqlResult> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const authorization = opts.authorization ?? (opts.token ? `Bearer ${opts.token}` : undefined);
   if (authorization) headers.authorization = authorization;
+  if (opts.ip !== undefined) headers['x-forwarded-for'] = opts.ip;
+  if (opts.userAgent !== undefined) headers['user-agent'] = opts.userAgent;
   const res = await yoga.fetch('http://fortress.test/graphql', {
     method: 'POST',
     headers,
-    body: JSON.stringify({ query, variables: opts.variables }),
+    body: JSON.stringify({ query: documentText(document), variables: opts.variables }),
   });
-  return { status: res.status, ...((await res.json()) as object) };
+  return { status: res.status, headers: res.headers, ...((await res.json()) as object) };
 }
 
-export const errorCodes = (r: GqlResult) => (r.errors ?? []).map((e) => e.extensions?.code);
+export const errorCodes = (r: { errors?: GqlError[] }) => (r.errors ?? []).map((e) => e.extensions?.code);
 
 export type AppRole = 'fortress_anonymous' | 'fortress_user' | 'fortress_partner' | 'fortress_support';
 

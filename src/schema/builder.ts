@@ -1,6 +1,6 @@
 // The schema builder only: types live one per file beside it (Pothos
 // "complex app" layout) and src/schema/index.ts assembles them.
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
 import ComplexityPlugin from '@pothos/plugin-complexity';
@@ -13,10 +13,31 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits.js';
 import { fieldCost } from './cost.js';
 import { badInput, forbidden, nullIfNotFound, unauthenticated } from '../errors.js';
+import { DOC } from './docs.js';
 
 /** `input.name` for an issue at ['input', 'name']: the same path src/inputLimits.ts reports. */
 const issuePath = (issue: StandardSchemaV1.Issue) =>
   (issue.path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.');
+
+/**
+ * plugin-prisma adds `totalCount` to a connection (`totalCount:` on prismaConnection and
+ * relatedConnection) without a way to describe it: this plugin gives it its description.
+ */
+class DescribeTotalCountPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override onOutputFieldConfig(field: PothosOutputFieldConfig<Types>) {
+    return field.extensions?.pothosPrismaTotalCount && !field.description ? { ...field, description: DOC.totalCount } : field;
+  }
+}
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends SchemaTypes> {
+      describeTotalCount: DescribeTotalCountPlugin<Types>;
+    }
+  }
+}
+// Registered once per process: test files re-evaluate this module, @pothos/core keeps its registry.
+const registered = (SchemaBuilder as unknown as { plugins: Record<string, unknown> }).plugins;
+if (!registered.describeTotalCount) SchemaBuilder.registerPlugin('describeTotalCount', DescribeTotalCountPlugin);
 
 // The builder being configured, for the `nodes` resolver below (which runs long after).
 let self: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDefaultTypes<{}>>;
@@ -46,7 +67,7 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   // Scope checks wrap the resolver before other plugins do (plugin-scope-auth's advice).
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin, ValidationPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin, ValidationPlugin, 'describeTotalCount'],
   scopeAuth: {
     authScopes: (ctx) => ({
       signedIn: ctx.viewer.kind === 'user',
@@ -73,17 +94,41 @@ export const builder = new SchemaBuilder<{
   },
   // Field prices only; the limit is checked before execution (src/yoga.ts, useQueryCost).
   complexity: { fieldComplexity: fieldCost },
+  // Descriptions of what plugin-relay generates (Node, PageInfo, edges, connection
+  // arguments) are set once here; every type and field of the schema has one
+  // (test/api/schema-docs.test.ts).
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    idFieldOptions: { description: 'Global id (Relay): opaque, for `node(id:)` and client caches. The row\'s own UUID is `rowId`.' },
+    nodeTypeOptions: { description: 'An object with a global `id`, which `node(id:)` fetches.' },
+    pageInfoTypeOptions: { description: 'Where a page lies in its connection, and the cursors to page on from it.' },
+    pageInfoFieldOptions: { description: 'Cursors of this page and whether more items lie beyond it.' },
+    hasNextPageFieldOptions: { description: 'Paging forward: more items follow this page. Paging backward: true exactly when `before` was given.' },
+    hasPreviousPageFieldOptions: { description: 'Paging backward: more items precede this page. Paging forward: true exactly when `after` was given.' },
+    startCursorFieldOptions: { description: 'Cursor of the first edge (pass it as `before` for the previous page); null for an empty page.' },
+    endCursorFieldOptions: { description: 'Cursor of the last edge (pass it as `after` for the next page); null for an empty page.' },
+    defaultConnectionTypeOptions: { description: 'One page of a list (Relay connection): its `edges` and the `pageInfo` to page on.' },
+    defaultEdgeTypeOptions: { description: 'One item of a page and its cursor.' },
+    edgesFieldOptions: { description: 'The items of this page, in the order of the list, each with its cursor.' },
+    nodeFieldOptions: { description: 'The item.' },
+    cursorFieldOptions: { description: 'Opaque position of this item: pass it as `after` or `before` to the same connection only (any other is BAD_USER_INPUT).' },
+    afterArgOptions: { description: 'Items after this cursor (an `endCursor` or edge `cursor` of the same connection).' },
+    beforeArgOptions: { description: 'Items before this cursor (a `startCursor` or edge `cursor` of the same connection); page backward with `last`.' },
     // The Relay spec's first+last algorithm is rarely what a client means, and
     // plugin-prisma does not implement it: combining them is refused (src/inputLimits.ts).
     firstArgOptions: { description: 'Page forward: at most this many items after `after` (default 20, at most 100). Cannot be combined with `last` or `before`.' },
     lastArgOptions: { description: 'Page backward: at most this many items before `before` (default 20, at most 100). Cannot be combined with `first` or `after`.' },
     // Relay: a well-formed id of a missing or invisible row is null (in its own
     // slot for `nodes`), not an error. Malformed ids never get here (src/inputLimits.ts).
-    nodeQueryOptions: { resolve: (_root, { id }, _ctx, _info, resolveNode) => nullIfNotFound(resolveNode(id)) },
+    nodeQueryOptions: {
+      description: 'The object with this global id; null when it does not exist or row-level security hides it from the viewer.',
+      args: { id: { description: 'A global `id`. A malformed one is BAD_USER_INPUT.' } },
+      resolve: (_root, { id }, _ctx, _info, resolveNode) => nullIfNotFound(resolveNode(id)),
+    },
     nodesQueryOptions: {
+      description: 'The objects with these global ids, in the same order; null in the slot of one that does not exist or is hidden.',
+      args: { ids: { description: 'Global ids, at most 100. A malformed one is BAD_USER_INPUT.' } },
       // One id at a time so one missing row is one null; Pothos loads node ids one by one anyway.
       resolve: (_root, { ids }, ctx, info) => ids.map((id) => nullIfNotFound(resolveNodes(self, ctx, info, [id]).then(([node]) => node))),
     },
@@ -97,7 +142,27 @@ export const builder = new SchemaBuilder<{
     // Every connection: `first` defaults to 20 and is capped at 100.
     defaultConnectionSize: DEFAULT_PAGE_SIZE,
     maxConnectionSize: MAX_PAGE_SIZE,
-    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+    // A resolver handed Pothos' `query` must spread it into its Prisma call, or
+    // the selection under it loads row by row: a failure under test, a warning in development.
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : process.env.NODE_ENV === 'test' ? 'error' : 'warn',
   },
 });
 self = builder as unknown as typeof self;
+
+/**
+ * A GraphQL enum over a Prisma enum. GraphQL names are UPPER_CASE (the GraphQL
+ * convention); each stands for Prisma's (and Postgres') lowercase value, which
+ * is what resolvers and Prisma see. Every value is described.
+ */
+export function prismaEnumType<const E extends Record<string, string>>(
+  name: string,
+  prismaEnum: E,
+  description: string,
+  values: { [K in keyof E]: string },
+) {
+  const entries = Object.entries(prismaEnum).map(([key, value]) => [key.toUpperCase(), { value, description: values[key] }]);
+  return builder.enumType(name, {
+    description,
+    values: Object.fromEntries(entries) as Record<Uppercase<keyof E & string>, { value: E[keyof E]; description: string }>,
+  });
+}

@@ -2,63 +2,84 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { Category } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { LENGTH, RULES } from './limits.js';
+import { DOC } from './docs.js';
 import { requireUser } from '../context.js';
 import { createCategory } from '../resolvers/category.js';
 
 const CategoryNode = builder.prismaNode('Category', {
   id: { field: 'id' },
+  description: `A category of ledger entries and products, in a tree. ${DOC.catalogue}`,
   fields: (t) => ({
-    rowId: t.expose('id', { type: 'UUID' }),
-    name: t.exposeString('name'),
-    rules: t.expose('rules', { type: 'JSON' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    parent: t.relation('parent', { nullable: true }),
-    children: t.relatedConnection('children', { cursor: 'id', query: { orderBy: [{ name: 'asc' }, { id: 'asc' }] } }),
-    products: t.relatedConnection('products', { cursor: 'id', query: { orderBy: [{ name: 'asc' }, { id: 'asc' }] } }),
+    rowId: t.expose('id', { type: 'UUID', description: DOC.rowId }),
+    name: t.exposeString('name', { description: 'Display name.' }),
+    rules: t.expose('rules', { type: 'JSON', description: DOC.json('Categorisation rules') }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: DOC.createdAt }),
+    parent: t.relation('parent', { nullable: true, description: 'The category above; null at the top of the tree.' }),
+    children: t.relatedConnection('children', {
+      cursor: 'id',
+      description: 'Direct subcategories, by name.',
+      totalCount: true,
+      query: { orderBy: [{ name: 'asc' }, { id: 'asc' }] },
+    }),
+    products: t.relatedConnection('products', {
+      cursor: 'id',
+      description: 'Products in this category (not its subcategories), by name.',
+      totalCount: true,
+      query: { orderBy: [{ name: 'asc' }, { id: 'asc' }] },
+    }),
   }),
+});
+
+/** The filters of `categories`, shared by the page and its totalCount. */
+const categoriesWhere = (args: { parentId?: string | null; rootsOnly?: boolean | null }) => ({
+  parentId: args.rootsOnly ? null : (args.parentId ?? undefined),
 });
 
 builder.queryFields((t) => ({
   categories: t.prismaConnection({
     type: 'Category',
     cursor: 'id',
-    description: 'Categories of the tenant. `parentId` lists one level; `rootsOnly` lists the top of the tree.',
+    description: `Categories of the tenant, by name. ${DOC.catalogue}`,
     args: {
-      parentId: t.arg({ type: 'UUID', required: false }),
-      rootsOnly: t.arg.boolean({ required: false }),
+      parentId: t.arg({ type: 'UUID', required: false, description: 'Only the direct subcategories of this category (its `rowId`).' }),
+      rootsOnly: t.arg.boolean({ required: false, description: 'Only the top of the tree (categories without a parent); overrides `parentId`.' }),
     },
+    totalCount: (_root, args, ctx) => ctx.db.category.count({ where: categoriesWhere(args) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.db.category.findMany({
-        ...query,
-        where: { parentId: args.rootsOnly ? null : (args.parentId ?? undefined) },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
+      ctx.db.category.findMany({ ...query, where: categoriesWhere(args), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
   }),
   category: t.prismaField({
     type: 'Category',
     nullable: true,
-    args: { rowId: t.arg({ type: 'UUID', required: true }) },
+    description: DOC.byRowId('category'),
+    args: { rowId: t.arg({ type: 'UUID', required: true, description: DOC.rowIdArg }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.category.findUnique({ ...query, where: { id: rowId } }),
   }),
 }));
 
 const CreateCategoryInput = builder.inputType('CreateCategoryInput', {
+  description: 'The category `createCategory` adds.',
   fields: (t) => ({
-    name: t.string({ required: true, validate: RULES.name, extensions: { maxLength: LENGTH.name } }),
-    parentId: t.field({ type: 'UUID', required: false }),
+    name: t.string({ required: true, description: 'Display name: trimmed, 1 to 100 characters.', validate: RULES.name, extensions: { maxLength: LENGTH.name } }),
+    parentId: t.field({
+      type: 'UUID',
+      required: false,
+      description: 'The category above (its `rowId`); omit it for a top-level category. INVALID_REFERENCE when there is no such category.',
+    }),
   }),
 });
 
 const CreateCategoryPayload = builder.objectRef<{ category: Category }>('CreateCategoryPayload').implement({
-  fields: (t) => ({ category: t.expose('category', { type: CategoryNode }) }),
+  description: 'Result of `createCategory`.',
+  fields: (t) => ({ category: t.expose('category', { type: CategoryNode, description: 'The new category.' }) }),
 });
 
 builder.mutationField('createCategory', (t) =>
   t.field({
     type: CreateCategoryPayload,
-    description: 'Owners/admins only (FORBIDDEN for members).',
+    description: `Adds a category to the tenant. ${DOC.adminOnly} Audited and announced in the outbox.`,
     authScopes: { admin: true },
-    args: { input: t.arg({ type: CreateCategoryInput, required: true }) },
+    args: { input: t.arg({ type: CreateCategoryInput, required: true, description: 'The category to add.' }) },
     resolve: async (_root, { input }, ctx, info) => {
       const { id } = await createCategory(ctx.db, requireUser(ctx), input);
       return { category: await ctx.db.category.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['category'] }), where: { id } }) };

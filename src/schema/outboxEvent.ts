@@ -1,33 +1,47 @@
 import { OutboxStatus } from '../generated/prisma/enums.js';
-import { builder } from './builder.js';
+import { builder, prismaEnumType } from './builder.js';
+import { DOC } from './docs.js';
 
-export const OutboxStatusEnum = builder.enumType(OutboxStatus, { name: 'OutboxStatus' });
+export const OutboxStatusEnum = prismaEnumType('OutboxStatus', OutboxStatus, 'Delivery state of an outbox event.', {
+  pending: 'Not delivered yet (new events start here).',
+  sent: 'Delivered.',
+  failed: 'Delivery gave up (see `attempts`).',
+});
 
 // An event announcing a change (table events_outbox), written in the same
 // request transaction as the change. Outbox rows have bigint keys, so they are not
 // Relay nodes (`id` is reserved for global ids): `rowId` is the sequence
 // number as a string.
 builder.prismaObject('OutboxEvent', {
+  description:
+    'An event announcing a change, written in the same request transaction as the change (transactional outbox), for delivery to other systems. Owners/admins read them; members see none.',
   fields: (t) => ({
-    rowId: t.string({ select: { id: true }, resolve: (e) => e.id.toString() }),
-    aggregate: t.exposeString('aggregate'),
-    aggregateId: t.expose('aggregateId', { type: 'UUID', nullable: true }),
-    eventType: t.exposeString('eventType'),
-    payload: t.expose('payload', { type: 'JSON' }),
-    status: t.expose('status', { type: OutboxStatusEnum }),
-    attempts: t.exposeInt('attempts'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true }),
+    rowId: t.string({
+      description: 'Sequence number of the event (a bigint, as a string); later events have larger numbers.',
+      select: { id: true },
+      resolve: (e) => e.id.toString(),
+    }),
+    aggregate: t.exposeString('aggregate', { description: 'Kind of the row that changed, e.g. `account`, `category`.' }),
+    aggregateId: t.expose('aggregateId', { type: 'UUID', nullable: true, description: 'The row that changed (its `rowId`), when there is one.' }),
+    eventType: t.exposeString('eventType', { description: 'What happened, e.g. `account.opened`, `category.created`.' }),
+    payload: t.expose('payload', { type: 'JSON', description: 'Event data (JSON).' }),
+    status: t.expose('status', { type: OutboxStatusEnum, description: 'Delivery state.' }),
+    attempts: t.exposeInt('attempts', { description: 'Delivery attempts so far.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the change happened.' }),
+    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true, description: 'When it was delivered; null before.' }),
   }),
 });
+
+/** The filters of `outboxEvents`, shared by the page and its totalCount. */
+const outboxEventsWhere = (args: { status?: OutboxStatus | null }) => ({ status: args.status ?? undefined });
 
 builder.queryField('outboxEvents', (t) =>
   t.prismaConnection({
     type: 'OutboxEvent',
     cursor: 'id',
     description: "The tenant's outbox, latest first (owners/admins only; empty for members).",
-    args: { status: t.arg({ type: OutboxStatusEnum, required: false }) },
-    resolve: (query, _root, { status }, ctx) =>
-      ctx.db.outboxEvent.findMany({ ...query, where: { status: status ?? undefined }, orderBy: { id: 'desc' } }),
+    args: { status: t.arg({ type: OutboxStatusEnum, required: false, description: 'Only events in this delivery state.' }) },
+    totalCount: (_root, args, ctx) => ctx.db.outboxEvent.count({ where: outboxEventsWhere(args) }),
+    resolve: (query, _root, args, ctx) => ctx.db.outboxEvent.findMany({ ...query, where: outboxEventsWhere(args), orderBy: { id: 'desc' } }),
   }),
 );

@@ -3,9 +3,13 @@ import { GraphQLCurrency, GraphQLDateTime, GraphQLEmailAddress, GraphQLJSON, Gra
 import { builder } from './builder.js';
 import { badInput } from '../errors.js';
 
-builder.addScalarType('UUID', GraphQLUUID);
-builder.addScalarType('JSON', GraphQLJSON);
-builder.addScalarType('EmailAddress', GraphQLEmailAddress);
+builder.addScalarType('UUID', GraphQLUUID, {
+  description: 'A UUID, e.g. "0b5e3c9a-6a7e-4f43-9a59-3c2d1e8f4a10": the key of a row (`rowId`) and of references to rows (`userId`, `accountId`, …).',
+});
+builder.addScalarType('JSON', GraphQLJSON, { description: 'Any JSON value, as stored (jsonb).' });
+builder.addScalarType('EmailAddress', GraphQLEmailAddress, {
+  description: 'An email address (HTML specification format), at most 254 characters; stored trimmed and in lower case.',
+});
 
 // No argument name reaches a scalar: src/inputLimits.ts names it in the error it reports.
 const refused = (message: string, node?: ValueNode) => badInput(message, undefined, {}, { nodes: node });
@@ -22,6 +26,8 @@ builder.addScalarType(
   'DateTime',
   new GraphQLScalarType({
     ...dateTime,
+    description:
+      'A point in time, ISO 8601 / RFC 3339, e.g. "2026-03-01T12:00:00.000Z". Stored as timestamptz and always returned in UTC; input may carry any offset ("2026-03-01T09:00:00-03:00"). Years 0001 to 9999.',
     parseValue: (value) => inYearRange(dateTime.parseValue!(value)),
     parseLiteral: (ast, variables) => inYearRange(dateTime.parseLiteral!(ast, variables), ast),
   }),
@@ -39,6 +45,7 @@ builder.addScalarType(
   'Currency',
   new GraphQLScalarType({
     ...currency,
+    description: 'An ISO 4217 currency code in upper case, e.g. "BRL" or "EUR" ("eur" is BAD_USER_INPUT). Every amount says its currency beside it.',
     parseValue: (value) => currency.parseValue!(upperCase(value)),
     parseLiteral: (ast, variables) => currency.parseLiteral!(ast.kind === Kind.STRING ? (upperCase(ast.value, ast), ast) : ast, variables),
   }),
@@ -62,7 +69,7 @@ const parseDecimal = (value: unknown, node?: ValueNode) => {
 
 builder.scalarType('Decimal', {
   description:
-    'Exact decimal number serialised as a string, e.g. "1234.56" (no trailing zeros). Used for money: up to 14 integer and 6 fraction digits; never a JSON number.',
+    'Exact decimal number as a string, e.g. "1234.56" (returned without trailing zeros); never a JSON number, so nothing rounds it. Money: amounts and balances are numeric(20,6) (up to 14 integer and 6 fraction digits), prices numeric(12,2).',
   serialize: (value) => String(value),
   parseValue: (value) => parseDecimal(value),
   parseLiteral: (ast) => parseDecimal(ast.kind === Kind.STRING ? ast.value : undefined, ast),

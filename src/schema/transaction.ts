@@ -1,66 +1,88 @@
 import { TransactionStatus, TransactionType } from '../generated/prisma/enums.js';
-import { builder } from './builder.js';
+import { builder, prismaEnumType } from './builder.js';
+import { DOC } from './docs.js';
 
-export const TransactionTypeEnum = builder.enumType(TransactionType, { name: 'TransactionType' });
-export const TransactionStatusEnum = builder.enumType(TransactionStatus, { name: 'TransactionStatus' });
+export const TransactionTypeEnum = prismaEnumType('TransactionType', TransactionType, 'Kind of ledger entry; it gives the direction of `amount`.', {
+  debit: 'Money out of the account.',
+  credit: 'Money into the account.',
+  transfer: 'Money moved between two accounts of the tenant (see `counterpartyAccount`).',
+  fee: 'A charge on the account.',
+  reversal: 'A counter-entry cancelling an earlier entry.',
+});
+export const TransactionStatusEnum = prismaEnumType('TransactionStatus', TransactionStatus, 'Where a ledger entry stands.', {
+  pending: 'Recorded, not yet applied to the balance; new entries start here.',
+  posted: 'Applied to the account balance.',
+  failed: 'Rejected; never applied.',
+  reversed: 'Posted, then cancelled by a reversal.',
+});
 
 builder.prismaNode('Transaction', {
   id: { field: 'id' },
-  description: 'A ledger entry. Insert-only: corrections are counter-entries.',
+  description:
+    "A ledger entry. Insert-only: corrections are counter-entries. Members see the entries of their own accounts; owners/admins see all of the tenant's.",
   fields: (t) => ({
-    rowId: t.expose('id', { type: 'UUID' }),
-    type: t.expose('type', { type: TransactionTypeEnum }),
-    status: t.expose('status', { type: TransactionStatusEnum }),
-    amount: t.expose('amount', { type: 'Decimal' }),
-    currency: t.expose('currency', { type: 'Currency' }),
-    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
-    reference: t.exposeString('reference', { nullable: true }),
-    description: t.exposeString('description', { nullable: true }),
-    metadata: t.expose('metadata', { type: 'JSON' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    account: t.relation('account'),
+    rowId: t.expose('id', { type: 'UUID', description: DOC.rowId }),
+    type: t.expose('type', { type: TransactionTypeEnum, description: 'Kind of entry; it gives the direction of `amount`.' }),
+    status: t.expose('status', { type: TransactionStatusEnum, description: 'Where the entry stands.' }),
+    amount: t.expose('amount', { type: 'Decimal', description: 'Amount in `currency`, numeric(20,6); never negative (`type` gives the direction).' }),
+    currency: t.expose('currency', { type: 'Currency', description: 'Currency of the amount.' }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When it happened; the ledger is ordered by it.' }),
+    reference: t.exposeString('reference', { nullable: true, description: 'External reference (e.g. from the bank), if any.' }),
+    description: t.exposeString('description', { nullable: true, description: 'Free text, if any.' }),
+    metadata: t.expose('metadata', { type: 'JSON', description: DOC.json('Free-form metadata') }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was recorded.' }),
+    account: t.relation('account', { description: 'The account it belongs to.' }),
     // Null when the counterparty account belongs to someone the viewer may not see.
-    counterpartyAccount: t.relation('counterpartyAccount', { nullable: true }),
-    category: t.relation('category', { nullable: true }),
-    merchant: t.relation('merchant', { nullable: true }),
-    receipts: t.relation('receipts', { query: { orderBy: { createdAt: 'asc' }, take: 20 } }),
+    counterpartyAccount: t.relation('counterpartyAccount', {
+      nullable: true,
+      description: 'The other account of a transfer; null when there is none or the viewer may not see it.',
+    }),
+    category: t.relation('category', { nullable: true, description: 'Its category; null when none.' }),
+    merchant: t.relation('merchant', { nullable: true, description: 'The merchant; null when none.' }),
+    receipts: t.relation('receipts', {
+      description: 'Receipts that document it and the viewer may see, oldest first (at most 20).',
+      query: { orderBy: { createdAt: 'asc' }, take: 20 },
+    }),
   }),
 });
 
 const TransactionFilter = builder.inputType('TransactionFilter', {
+  description: 'Narrows `transactions`: an entry must match every field given.',
   fields: (t) => ({
-    accountId: t.field({ type: 'UUID', required: false }),
-    categoryId: t.field({ type: 'UUID', required: false }),
-    type: t.field({ type: TransactionTypeEnum, required: false }),
-    status: t.field({ type: TransactionStatusEnum, required: false }),
-    occurredFrom: t.field({ type: 'DateTime', required: false, description: 'Inclusive.' }),
-    occurredTo: t.field({ type: 'DateTime', required: false, description: 'Exclusive.' }),
+    accountId: t.field({ type: 'UUID', required: false, description: 'Only entries of this account (its `rowId`).' }),
+    categoryId: t.field({ type: 'UUID', required: false, description: 'Only entries of this category (its `rowId`), not of its subcategories.' }),
+    type: t.field({ type: TransactionTypeEnum, required: false, description: 'Only entries of this kind.' }),
+    status: t.field({ type: TransactionStatusEnum, required: false, description: 'Only entries in this status.' }),
+    occurredFrom: t.field({ type: 'DateTime', required: false, description: 'Only entries that occurred at or after this time (inclusive).' }),
+    occurredTo: t.field({ type: 'DateTime', required: false, description: 'Only entries that occurred before this time (exclusive).' }),
   }),
+});
+
+/** The filters of `transactions`, shared by the page and its totalCount. */
+const transactionsWhere = (filter?: typeof TransactionFilter.$inferInput | null) => ({
+  accountId: filter?.accountId ?? undefined,
+  categoryId: filter?.categoryId ?? undefined,
+  type: filter?.type ?? undefined,
+  status: filter?.status ?? undefined,
+  occurredAt: { gte: filter?.occurredFrom ?? undefined, lt: filter?.occurredTo ?? undefined },
 });
 
 builder.queryFields((t) => ({
   transactions: t.prismaConnection({
     type: 'Transaction',
     cursor: 'id',
-    description: 'Ledger entries visible to the viewer, latest first.',
-    args: { filter: t.arg({ type: TransactionFilter, required: false }) },
+    description:
+      "Ledger entries, latest first (by `occurredAt`). Members see the entries of their own accounts; owners/admins see all of the tenant's.",
+    args: { filter: t.arg({ type: TransactionFilter, required: false, description: 'Narrows the list; no filter lists every visible entry.' }) },
+    totalCount: (_root, { filter }, ctx) => ctx.db.transaction.count({ where: transactionsWhere(filter) }),
     resolve: (query, _root, { filter }, ctx) =>
-      ctx.db.transaction.findMany({
-        ...query,
-        where: {
-          accountId: filter?.accountId ?? undefined,
-          categoryId: filter?.categoryId ?? undefined,
-          type: filter?.type ?? undefined,
-          status: filter?.status ?? undefined,
-          occurredAt: { gte: filter?.occurredFrom ?? undefined, lt: filter?.occurredTo ?? undefined },
-        },
-        orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
-      }),
+      ctx.db.transaction.findMany({ ...query, where: transactionsWhere(filter), orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] }),
   }),
   transaction: t.prismaField({
     type: 'Transaction',
     nullable: true,
-    args: { rowId: t.arg({ type: 'UUID', required: true }) },
+    description: DOC.byRowId('ledger entry'),
+    args: { rowId: t.arg({ type: 'UUID', required: true, description: DOC.rowIdArg }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.transaction.findUnique({ ...query, where: { id: rowId } }),
   }),
 }));

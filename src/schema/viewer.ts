@@ -12,11 +12,13 @@ const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
     user: t.prismaField({
       type: 'User',
       nullable: true,
+      description: 'The signed-in user; null when they can no longer be read (e.g. removed from the tenant).',
       resolve: (query, v, _args, ctx) => ctx.db.user.findUnique({ ...query, where: { id: v.userId } }),
     }),
     tenant: t.prismaField({
       type: 'Tenant',
       nullable: true,
+      description: 'Their tenant; null when they are no longer a member of it.',
       resolve: (query, v, _args, ctx) => ctx.db.tenant.findUnique({ ...query, where: { id: v.tenantId } }),
     }),
     role: t.field({
@@ -30,6 +32,8 @@ const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
     sessions: t.prismaConnection({
       type: 'Session',
       cursor: 'id',
+      description: 'Their sessions, most recently used first, revoked and expired ones included.',
+      totalCount: (v, _args, ctx) => ctx.db.session.count({ where: { userId: v.userId } }),
       resolve: (query, v, _args, ctx) =>
         ctx.db.session.findMany({ ...query, where: { userId: v.userId }, orderBy: [{ lastUsedAt: 'desc' }, { id: 'desc' }] }),
     }),

@@ -2,8 +2,10 @@
 // parents, and nested pages are limited per parent inside that SQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { gql, ownerPool, testApp } from '../helpers.js';
+import type { ResultOf, TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { gql, graphql, ownerPool, testApp } from '../helpers.js';
 import { createTenant, type TenantFixture } from '../fixtures.js';
+import { builder } from '../../src/schema/builder.js';
 
 let owner: pg.Pool;
 let a: TenantFixture;
@@ -20,26 +22,36 @@ afterAll(async () => {
   await owner.end();
 });
 
-const NESTED = `{
-  accounts {
-    edges { node {
-      name user { email }
-      transactions(first: 2) { totalCount edges { node { amount category { name parent { name } } merchant { name } account { name } } } }
-    } }
+const AccountsWithEntries = graphql(`
+  query AccountsWithEntries {
+    accounts {
+      edges { node {
+        name user { email }
+        transactions(first: 2) { totalCount edges { node { amount category { name parent { name } } merchant { name } account { name } } } }
+      } }
+    }
   }
-}`;
+`);
 
-async function statementsFor(query: string, token: string, variables?: Record<string, unknown>) {
+/** The response to `document` and every statement the request sent. */
+async function statementsFor<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, token: string, variables?: NoInfer<TVariables>) {
   sql = [];
-  const r = await gql(app.yoga, query, { token, variables });
+  const r = await gql(app.yoga, document, { token, variables });
   expect(r.errors).toBeUndefined();
   return { r, sql: [...sql] };
 }
 
 describe('query counts', () => {
+  it('a resolver that does not pass Pothos its selection (`query`) fails under test', () => {
+    // A prismaField/prismaConnection resolver must spread `query` into its Prisma call, or
+    // everything selected under it loads row by row: src/schema/builder.ts makes that an error here.
+    expect(process.env.NODE_ENV).toBe('test');
+    expect(builder.options.prisma?.onUnusedQuery).toBe('error');
+  });
+
   it('accounts → transactions → category/merchant is BEGIN, settings, one SELECT, COMMIT — for 1 or 3 accounts', async () => {
-    const member = await statementsFor(NESTED, await a.token('x'));
-    const ownerRun = await statementsFor(NESTED, await a.token('owner'));
+    const member = await statementsFor(AccountsWithEntries, await a.token('x'));
+    const ownerRun = await statementsFor(AccountsWithEntries, await a.token('owner'));
     expect(member.r.data!.accounts.edges).toHaveLength(1);
     expect(ownerRun.r.data!.accounts.edges).toHaveLength(3);
     for (const run of [member, ownerRun]) {
@@ -51,11 +63,11 @@ describe('query counts', () => {
   });
 
   it('limits nested transactions per account inside the SQL (LATERAL … LIMIT), not in memory', async () => {
-    const { r, sql: statements } = await statementsFor(NESTED, await a.token('x'));
+    const { r, sql: statements } = await statementsFor(AccountsWithEntries, await a.token('x'));
     const select = statements[2]!;
     expect(select).toMatch(/LEFT JOIN LATERAL/);
     expect(select).toMatch(/"transactions" AS "t\d+" WHERE "t0"\."id" = "t\d+"\."account_id"[\s\S]*ORDER BY[\s\S]*LIMIT/);
-    const txs = r.data!.accounts.edges[0].node.transactions;
+    const txs = r.data!.accounts.edges[0]!.node.transactions;
     expect(txs.totalCount).toBe(5);
     expect(txs.edges).toHaveLength(2);
   });
@@ -63,15 +75,18 @@ describe('query counts', () => {
 
 describe('nested cursor pagination on Postgres', () => {
   it('pages through an account’s entries latest first, with no gaps or repeats', async () => {
-    const q = `query ($after: String) { account(rowId: "${'$ID'}") { transactions(first: 2, after: $after) {
-      pageInfo { hasNextPage endCursor } edges { node { rowId occurredAt } } } } }`.replace('$ID', a.accountX);
+    const AccountLedger = graphql(`
+      query AccountLedger($id: UUID!, $after: String) {
+        account(rowId: $id) { transactions(first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { rowId occurredAt } } } }
+      }
+    `);
     const token = await a.token('x');
     const seen: { rowId: string; occurredAt: string }[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page += 1) {
-      const { r } = await statementsFor(q, token, { after });
-      const conn = r.data!.account.transactions;
-      seen.push(...conn.edges.map((e: { node: { rowId: string; occurredAt: string } }) => e.node));
+      const { r } = await statementsFor(AccountLedger, token, { id: a.accountX, after });
+      const conn: NonNullable<ResultOf<typeof AccountLedger>['account']>['transactions'] = r.data!.account!.transactions;
+      seen.push(...conn.edges.map((e) => e.node));
       if (!conn.pageInfo.hasNextPage) break;
       after = conn.pageInfo.endCursor;
     }
@@ -89,12 +104,14 @@ describe('nested cursor pagination on Postgres', () => {
       [a.tenantId, a.corporateAccount],
     );
     const token = await a.token('owner');
-    const page = async (args: string) =>
-      gql(app.yoga, `{ transactions${args} { pageInfo { hasNextPage } edges { node { rowId } } } }`, { token });
-    const byDefault = await page('');
+    const LedgerFirst = graphql(`
+      query LedgerFirst($first: Int) { transactions(first: $first) { pageInfo { hasNextPage } edges { node { rowId } } } }
+    `);
+    const page = (first?: number) => gql(app.yoga, LedgerFirst, { token, variables: { first } });
+    const byDefault = await page();
     expect(byDefault.data!.transactions.edges).toHaveLength(20);
     expect(byDefault.data!.transactions.pageInfo.hasNextPage).toBe(true);
-    const capped = await page('(first: 150)');
+    const capped = await page(150);
     expect(capped.data!.transactions.edges).toHaveLength(100);
   });
 });

@@ -7,8 +7,9 @@
 // connection, node(id:), nodes(ids:).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { graphql, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, type GraphQLScalarType } from 'graphql';
-import { globalId, gql, ownerPool, testApp } from '../helpers.js';
+import { graphql as runGraphQL, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, type GraphQLScalarType } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { globalId, gql, graphql, ownerPool, testApp } from '../helpers.js';
 import { createTenant, type TenantFixture } from '../fixtures.js';
 import { schema } from '../../src/schema/index.js';
 import { exactJsonNumbers } from '../../src/db/exact-json.js';
@@ -77,28 +78,29 @@ afterAll(async () => {
   await owner.end();
 });
 
-async function query(q: string, variables?: Record<string, unknown>) {
-  const r = await gql(app.yoga, q, { token, variables });
+/** The data of `document` as member x, which must have no errors. */
+async function query<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, variables?: NoInfer<TVariables>) {
+  const r = await gql(app.yoga, document, { token, variables });
   expect(r.errors).toBeUndefined();
   return r.data!;
 }
 
 const TX_AMOUNTS = [REPORTED, MAX, TINY]; // latest first
-const edges = (conn: { edges: { node: any }[] }) => conn.edges.map((e) => e.node);
-const byRowId = (nodes: any[], rowId: string) => nodes.find((n) => n.rowId === rowId);
+const edges = <T>(conn: { edges: { node: T }[] }) => conn.edges.map((e) => e.node);
+const byRowId = <T extends { rowId: string }>(nodes: T[], rowId: string) => nodes.find((n) => n.rowId === rowId)!;
 
 describe('top-level connections', () => {
   it('transactions, accounts, products, orders and receipts', async () => {
-    const d = await query(
-      `query ($account: UUID!) {
+    const TopLevelMoney = graphql(`
+      query TopLevelMoney($account: UUID!) {
         transactions(filter: { accountId: $account }) { edges { node { amount } } }
         accounts { edges { node { rowId balance } } }
         products(search: "SKU-MAX") { edges { node { price } } }
         orders { edges { node { rowId totalAmount } } }
         receipts { edges { node { rowId amount } } }
-      }`,
-      { account: row.rich },
-    );
+      }
+    `);
+    const d = await query(TopLevelMoney, { account: row.rich });
     expect(edges(d.transactions).map((n) => n.amount)).toEqual(TX_AMOUNTS);
     expect(byRowId(edges(d.accounts), row.rich).balance).toBe(REPORTED);
     expect(byRowId(edges(d.accounts), row.poor).balance).toBe(MIN);
@@ -110,17 +112,17 @@ describe('top-level connections', () => {
 
 describe('single-row queries', () => {
   it('transaction, account, product, order and receipt by rowId', async () => {
-    const d = await query(
-      `query ($tx: UUID!, $tiny: UUID!, $poor: UUID!, $product: UUID!, $order: UUID!, $receipt: UUID!) {
+    const SingleRowMoney = graphql(`
+      query SingleRowMoney($tx: UUID!, $tiny: UUID!, $poor: UUID!, $product: UUID!, $order: UUID!, $receipt: UUID!) {
         transaction(rowId: $tx) { amount }
         tiny: transaction(rowId: $tiny) { amount }
         account(rowId: $poor) { balance }
         product(rowId: $product) { price }
         order(rowId: $order) { totalAmount }
         receipt(rowId: $receipt) { amount }
-      }`,
-      { tx: row.txMax, tiny: row.txTiny, poor: row.poor, product: row.product, order: row.order, receipt: row.receipt },
-    );
+      }
+    `);
+    const d = await query(SingleRowMoney, { tx: row.txMax, tiny: row.txTiny, poor: row.poor, product: row.product, order: row.order, receipt: row.receipt });
     expect(d).toEqual({
       transaction: { amount: MAX },
       tiny: { amount: TINY },
@@ -134,49 +136,52 @@ describe('single-row queries', () => {
 
 describe('nested relations (t.relation)', () => {
   it('transaction → account and receipts; receipt → transaction', async () => {
-    const d = await query(
-      `query ($tx: UUID!, $receipt: UUID!) {
+    const NestedRelationMoney = graphql(`
+      query NestedRelationMoney($tx: UUID!, $receipt: UUID!) {
         transaction(rowId: $tx) { amount account { balance } receipts { amount } }
         receipt(rowId: $receipt) { transaction { amount account { balance } } }
         transactions(filter: { accountId: null }) { edges { node { rowId account { balance } } } }
-      }`,
-      { tx: row.txReported, receipt: row.receipt },
-    );
+      }
+    `);
+    const d = await query(NestedRelationMoney, { tx: row.txReported, receipt: row.receipt });
     expect(d.transaction).toEqual({ amount: REPORTED, account: { balance: REPORTED }, receipts: [{ amount: REPORTED }] });
     expect(d.receipt).toEqual({ transaction: { amount: REPORTED, account: { balance: REPORTED } } });
     expect(byRowId(edges(d.transactions), row.txTiny).account.balance).toBe(REPORTED);
   });
 
   it('inventory → product, product → inventory → product, order → items → product, cart → items → product', async () => {
-    const d = await query(
-      `query ($product: UUID!, $order: UUID!, $cart: UUID!) {
+    const NestedListMoney = graphql(`
+      query NestedListMoney($product: UUID!, $order: UUID!, $cart: UUID!) {
         inventory(productId: $product) { edges { node { product { price } } } }
         product(rowId: $product) { inventory { product { price } } }
         order(rowId: $order) { totalAmount items { unitPrice product { price } } }
         orders { edges { node { rowId items { unitPrice } } } }
         cart(rowId: $cart) { items { product { rowId price } } }
-      }`,
-      { product: row.product, order: row.order, cart: t.cartX },
-    );
+      }
+    `);
+    const d = await query(NestedListMoney, { product: row.product, order: row.order, cart: t.cartX });
     expect(edges(d.inventory)).toEqual([{ product: { price: PRICE } }]);
-    expect(d.product.inventory).toEqual([{ product: { price: PRICE } }]);
+    expect(d.product!.inventory).toEqual([{ product: { price: PRICE } }]);
     expect(d.order).toEqual({ totalAmount: MAX, items: [{ unitPrice: PRICE, product: { price: PRICE } }] });
     expect(byRowId(edges(d.orders), row.order).items).toEqual([{ unitPrice: PRICE }]);
-    expect(byRowId(d.cart.items.map((i: { product: unknown }) => i.product), row.product).price).toBe(PRICE);
+    expect(byRowId(d.cart!.items.map((i) => i.product), row.product).price).toBe(PRICE);
   });
 });
 
 describe('nested connections (t.relatedConnection)', () => {
   it('accounts → transactions, the reported path', async () => {
-    const d = await query(`{ accounts { edges { node { rowId balance transactions { edges { node { amount } } } } } } }`);
+    const AccountEntriesMoney = graphql(`
+      query AccountEntriesMoney { accounts { edges { node { rowId balance transactions { edges { node { amount } } } } } } }
+    `);
+    const d = await query(AccountEntriesMoney);
     const rich = byRowId(edges(d.accounts), row.rich);
     expect(rich.balance).toBe(REPORTED);
     expect(edges(rich.transactions).map((n) => n.amount)).toEqual(TX_AMOUNTS);
   });
 
   it('account → transactions, user → accounts / orders / receipts, category → products, location → inventory → product', async () => {
-    const d = await query(
-      `query ($account: UUID!, $user: UUID!, $category: UUID!, $location: UUID!) {
+    const NestedConnectionMoney = graphql(`
+      query NestedConnectionMoney($account: UUID!, $user: UUID!, $category: UUID!, $location: UUID!) {
         account(rowId: $account) { transactions(first: 3) { edges { node { amount } } } }
         user(rowId: $user) {
           accounts { edges { node { rowId balance } } }
@@ -185,27 +190,46 @@ describe('nested connections (t.relatedConnection)', () => {
         }
         category(rowId: $category) { products { edges { node { rowId price } } } }
         location(rowId: $location) { inventory { edges { node { product { price } } } } }
-      }`,
-      { account: row.rich, user: t.x, category: t.category, location: t.emptyLocation },
-    );
-    expect(edges(d.account.transactions).map((n) => n.amount)).toEqual(TX_AMOUNTS);
-    expect(byRowId(edges(d.user.accounts), row.poor).balance).toBe(MIN);
-    expect(byRowId(edges(d.user.accounts), row.rich).balance).toBe(REPORTED);
-    expect(byRowId(edges(d.user.orders), row.order)).toEqual({ rowId: row.order, totalAmount: MAX, items: [{ unitPrice: PRICE }] });
-    expect(byRowId(edges(d.user.receipts), row.receipt)).toEqual({ rowId: row.receipt, amount: REPORTED, transaction: { amount: REPORTED } });
-    expect(byRowId(edges(d.category.products), row.product).price).toBe(PRICE);
-    expect(edges(d.location.inventory)).toEqual([{ product: { price: PRICE } }]);
+      }
+    `);
+    const d = await query(NestedConnectionMoney, { account: row.rich, user: t.x, category: t.category, location: t.emptyLocation });
+    expect(edges(d.account!.transactions).map((n) => n.amount)).toEqual(TX_AMOUNTS);
+    const user = d.user!;
+    expect(byRowId(edges(user.accounts), row.poor).balance).toBe(MIN);
+    expect(byRowId(edges(user.accounts), row.rich).balance).toBe(REPORTED);
+    expect(byRowId(edges(user.orders), row.order)).toEqual({ rowId: row.order, totalAmount: MAX, items: [{ unitPrice: PRICE }] });
+    expect(byRowId(edges(user.receipts), row.receipt)).toEqual({ rowId: row.receipt, amount: REPORTED, transaction: { amount: REPORTED } });
+    expect(byRowId(edges(d.category!.products), row.product).price).toBe(PRICE);
+    expect(edges(d.location!.inventory)).toEqual([{ product: { price: PRICE } }]);
   });
 });
 
 describe('node(id:) and nodes(ids:)', () => {
-  const FRAGMENTS = `
-    ... on Transaction { amount account { balance } }
-    ... on Account { balance transactions { edges { node { amount } } } }
-    ... on Product { price inventory { product { price } } }
-    ... on Order { totalAmount items { unitPrice } }
-    ... on OrderItem { unitPrice product { price } }
-    ... on Receipt { amount transaction { amount } }`;
+  // The same selection in both (a document's fragments go in its own graphql() call).
+  const NodeMoney = graphql(`
+    query NodeMoney($id: ID!) {
+      node(id: $id) {
+        ... on Transaction { amount account { balance } }
+        ... on Account { balance transactions { edges { node { amount } } } }
+        ... on Product { price inventory { product { price } } }
+        ... on Order { totalAmount items { unitPrice } }
+        ... on OrderItem { unitPrice product { price } }
+        ... on Receipt { amount transaction { amount } }
+      }
+    }
+  `);
+  const NodesMoney = graphql(`
+    query NodesMoney($ids: [ID!]!) {
+      nodes(ids: $ids) {
+        ... on Transaction { amount account { balance } }
+        ... on Account { balance transactions { edges { node { amount } } } }
+        ... on Product { price inventory { product { price } } }
+        ... on Order { totalAmount items { unitPrice } }
+        ... on OrderItem { unitPrice product { price } }
+        ... on Receipt { amount transaction { amount } }
+      }
+    }
+  `);
   const expected = () => [
     [globalId('Transaction', row.txTiny), { amount: TINY, account: { balance: REPORTED } }],
     [globalId('Account', row.rich), { balance: REPORTED, transactions: { edges: TX_AMOUNTS.map((amount) => ({ node: { amount } })) } }],
@@ -218,14 +242,14 @@ describe('node(id:) and nodes(ids:)', () => {
 
   it('node(id:) for every type with a money field', async () => {
     for (const [id, fields] of expected()) {
-      const d = await query(`query ($id: ID!) { node(id: $id) { ${FRAGMENTS} } }`, { id });
+      const d = await query(NodeMoney, { id });
       expect(d.node, id).toEqual(fields);
     }
   });
 
   it('nodes(ids:) for all of them at once', async () => {
     const list = expected();
-    const d = await query(`query ($ids: [ID!]!) { nodes(ids: $ids) { ${FRAGMENTS} } }`, { ids: list.map(([id]) => id) });
+    const d = await query(NodesMoney, { ids: list.map(([id]) => id) });
     expect(d.nodes).toEqual(list.map(([, fields]) => fields));
   });
 });
@@ -306,8 +330,8 @@ describe('Decimal input', () => {
     }),
   });
   const viaVariable = (amount: unknown) =>
-    graphql({ schema: echo, source: 'query ($amount: Decimal!) { echo(amount: $amount) }', variableValues: { amount } });
-  const viaLiteral = (amount: string) => graphql({ schema: echo, source: `{ echo(amount: ${JSON.stringify(amount)}) }` });
+    runGraphQL({ schema: echo, source: 'query ($amount: Decimal!) { echo(amount: $amount) }', variableValues: { amount } });
+  const viaLiteral = (amount: string) => runGraphQL({ schema: echo, source: `{ echo(amount: ${JSON.stringify(amount)}) }` });
 
   it('accepts the extremes of numeric(20,6) exactly, as strings', async () => {
     for (const amount of [MAX, MIN, TINY, REPORTED, PRICE, '0', '-0.5']) {

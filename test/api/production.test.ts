@@ -2,8 +2,9 @@
 // error responses, and anonymous callers told to sign in rather than FORBIDDEN.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { errorCodes, gql, ownerPool, testApp } from '../helpers.js';
+import { errorCodes, gql, graphql, ownerPool, testApp } from '../helpers.js';
 import { createTenant, type TenantFixture } from '../fixtures.js';
+import { AccountIds, Login, ViewerRole } from './documents.js';
 
 let prod: Awaited<ReturnType<typeof testApp>>;
 let dev: Awaited<ReturnType<typeof testApp>>;
@@ -22,25 +23,28 @@ afterAll(async () => {
   await owner.end();
 });
 
-const introspection = '{ __schema { queryType { name } } }';
+const Introspection = graphql(`
+  query Introspection { __schema { queryType { name } } }
+`);
 
 describe('production defaults', () => {
   it('introspection is refused unless enabled; development answers it', async () => {
-    const r = await gql(prod.yoga, introspection, { token: await a.token('x') });
+    const r = await gql(prod.yoga, Introspection, { token: await a.token('x') });
     expect(r.data ?? null).toBeNull();
     expect(r.errors![0]!.message).toMatch(/introspection/i);
-    const d = await gql(dev.yoga, introspection, { token: await a.token('x') });
+    const d = await gql(dev.yoga, Introspection, { token: await a.token('x') });
     expect(d.errors).toBeUndefined();
     expect(d.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     const opted = await testApp({ introspection: true });
     try {
-      expect((await gql(opted.yoga, introspection)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+      expect((await gql(opted.yoga, Introspection)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     } finally {
       await opted.close();
     }
   });
 
   it('error responses carry no original error, stack or parser internals', async () => {
+    // Strings: invalid documents that no typed document can be.
     for (const query of ['{ viewer { role }', '{ viewer(x: 1) { role } }', 'query { accounts(first: "x") { totalCount } }']) {
       const r = await gql(prod.yoga, query, { token: await a.token('x') });
       expect(r.errors?.length, query).toBeGreaterThan(0);
@@ -62,10 +66,10 @@ describe('anonymous callers', () => {
   });
 
   it('control: the public fields stay open, and a signed-in caller passes', async () => {
-    expect(await gql(prod.yoga, '{ viewer { role } }')).toMatchObject({ data: { viewer: null } });
-    const login = await gql(prod.yoga, 'mutation { login(input: { tenantSlug: "nope", email: "a@b.c", password: "wrong-password" }) { accessToken } }');
+    expect(await gql(prod.yoga, ViewerRole)).toMatchObject({ data: { viewer: null } });
+    const login = await gql(prod.yoga, Login, { variables: { input: { tenantSlug: 'nope', email: 'a@b.c', password: 'wrong-password' } } });
     expect(errorCodes(login)).toEqual(['INVALID_CREDENTIALS']);
-    const member = await gql(prod.yoga, '{ accounts { edges { node { rowId } } } }', { token: await a.token('x') });
+    const member = await gql(prod.yoga, AccountIds, { token: await a.token('x') });
     expect(member.errors).toBeUndefined();
     expect(member.data!.accounts.edges.length).toBeGreaterThan(0);
   });

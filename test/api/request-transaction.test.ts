@@ -2,8 +2,9 @@
 // operation writes nothing, and 64 concurrent requests queue on a small pool.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { count, errorCodes, gql, ownerPool, testApp } from '../helpers.js';
+import { count, errorCodes, gql, graphql, ownerPool, testApp } from '../helpers.js';
 import { createTenant, type TenantFixture } from '../fixtures.js';
+import { AccountIds, OpenAccount } from './documents.js';
 
 let owner: pg.Pool;
 let a: TenantFixture;
@@ -20,15 +21,14 @@ describe('settings never leak between requests', () => {
   it("with a pool of one connection, the request after tenant A's sees nothing of A", async () => {
     const app = await testApp({ poolMax: 1 });
     try {
-      const q = `{ accounts { edges { node { rowId } } } }`;
-      const first = await gql(app.yoga, q, { token: await a.token('owner') });
+      const first = await gql(app.yoga, AccountIds, { token: await a.token('owner') });
       expect(first.data!.accounts.edges).toHaveLength(3);
       // The same (only) connection, next request as tenant B: only B's rows.
-      const next = JSON.stringify((await gql(app.yoga, q, { token: await b.token('owner') })).data);
+      const next = JSON.stringify((await gql(app.yoga, AccountIds, { token: await b.token('owner') })).data);
       for (const id of [a.accountX, a.accountY, a.corporateAccount]) expect(next).not.toContain(id);
       expect(next).toContain(b.accountX);
       // Anonymous on the same connection: no tenant data at all.
-      const anon = await gql(app.yoga, q);
+      const anon = await gql(app.yoga, AccountIds);
       expect(anon.data?.accounts ?? null).toBeNull();
       // And the connection itself is back to the bare login with empty settings.
       const { rows } = await app.database.pool.query(
@@ -45,12 +45,12 @@ describe('settings never leak between requests', () => {
 });
 
 describe('an error inside an operation rolls back everything it wrote', () => {
-  const OPEN = `openAccount(input: { name: $name, type: wallet, currency: "BRL" }) { account { rowId name } }`;
+  const wallet = (name: string, currency = 'BRL') => ({ input: { name, type: 'WALLET', currency } }) as const;
 
   it('control: openAccount alone commits the account, its audit entry and its outbox event', async () => {
     const app = await testApp();
     try {
-      const r = await gql(app.yoga, `mutation ($name: String!) { ${OPEN} }`, { token: await a.token('x'), variables: { name: 'committed' } });
+      const r = await gql(app.yoga, OpenAccount, { token: await a.token('x'), variables: wallet('committed') });
       expect(r.errors).toBeUndefined();
       const id = r.data!.openAccount.account.rowId;
       expect(await count(owner, 'select count(*) as n from accounts where id = $1 and user_id = $2', [id, a.x])).toBe(1);
@@ -65,11 +65,16 @@ describe('an error inside an operation rolls back everything it wrote', () => {
     const sent: string[] = [];
     const app = await testApp({ onQuery: (s) => sent.push(s) });
     try {
-      const r = await gql(
-        app.yoga,
-        `mutation ($name: String!) { first: ${OPEN} second: createCategory(input: { name: "members may not" }) { category { rowId } } }`,
-        { token: await a.token('x'), variables: { name: 'rolled-back' } },
-      );
+      const OpenAccountThenCreateCategory = graphql(`
+        mutation OpenAccountThenCreateCategory($account: OpenAccountInput!, $category: CreateCategoryInput!) {
+          first: openAccount(input: $account) { account { rowId name } }
+          second: createCategory(input: $category) { category { rowId } }
+        }
+      `);
+      const r = await gql(app.yoga, OpenAccountThenCreateCategory, {
+        token: await a.token('x'),
+        variables: { account: wallet('rolled-back').input, category: { name: 'members may not' } },
+      });
       expect(errorCodes(r)).toEqual(['FORBIDDEN']);
       // The first field did write (its INSERT reached Postgres), then the whole request transaction was undone.
       expect(sent.some((s) => /^INSERT INTO "public"\."accounts"/.test(s))).toBe(true);
@@ -85,14 +90,12 @@ describe('an error inside an operation rolls back everything it wrote', () => {
   it('bad input gets a stable code, no stack trace, and writes nothing', async () => {
     const app = await testApp();
     try {
-      const r = await gql(app.yoga, `mutation ($name: String!) { ${OPEN} }`, { token: await a.token('x'), variables: { name: '   ' } });
+      const r = await gql(app.yoga, OpenAccount, { token: await a.token('x'), variables: wallet('   ') });
       expect(errorCodes(r)).toEqual(['BAD_USER_INPUT']);
       expect(JSON.stringify(r)).not.toMatch(/stack|at .*\.ts:/);
-      const bogus = await gql(app.yoga, `mutation { openAccount(input: { name: "n", type: wallet, currency: "XYZ" }) { account { rowId } } }`, {
-        token: await a.token('x'),
-      });
+      const bogus = await gql(app.yoga, OpenAccount, { token: await a.token('x'), variables: wallet('n', 'XYZ') });
       expect(bogus.errors?.length).toBeGreaterThan(0);
-      const anon = await gql(app.yoga, `mutation ($name: String!) { ${OPEN} }`, { variables: { name: 'anon' } });
+      const anon = await gql(app.yoga, OpenAccount, { variables: wallet('anon') });
       expect(errorCodes(anon)).toEqual(['UNAUTHENTICATED']);
       expect(await count(owner, `select count(*) as n from accounts where name in ('   ', 'n', 'anon')`)).toBe(0);
     } finally {
@@ -106,18 +109,18 @@ describe('concurrency', () => {
     const app = await testApp({ poolMax: 10 });
     try {
       const tokens = [await a.token('y'), await b.token('x')];
-      const results = await Promise.all(
-        Array.from({ length: 64 }, (_, i) =>
-          gql(app.yoga, `{ viewer { tenant { rowId } } accounts { edges { node { rowId transactions(first: 5) { edges { node { amount } } } } } } }`, {
-            token: tokens[i % 2],
-          }),
-        ),
-      );
+      const TenantAccountsAndEntries = graphql(`
+        query TenantAccountsAndEntries {
+          viewer { tenant { rowId } }
+          accounts { edges { node { rowId transactions(first: 5) { edges { node { amount } } } } } }
+        }
+      `);
+      const results = await Promise.all(Array.from({ length: 64 }, (_, i) => gql(app.yoga, TenantAccountsAndEntries, { token: tokens[i % 2] })));
       results.forEach((r, i) => {
         expect(r.errors, `request ${i}`).toBeUndefined();
         // Each response belongs to its own tenant: no cross-talk under load.
-        expect(r.data!.viewer.tenant.rowId).toBe(i % 2 ? b.tenantId : a.tenantId);
-        expect(r.data!.accounts.edges.map((e: { node: { rowId: string } }) => e.node.rowId)).toEqual([i % 2 ? b.accountX : a.accountY]);
+        expect(r.data!.viewer!.tenant!.rowId).toBe(i % 2 ? b.tenantId : a.tenantId);
+        expect(r.data!.accounts.edges.map((e) => e.node.rowId)).toEqual([i % 2 ? b.accountX : a.accountY]);
       });
     } finally {
       await app.close();

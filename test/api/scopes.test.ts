@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { execute, parse, type GraphQLField } from 'graphql';
 import { errorCodes, gql, ownerPool, testApp } from '../helpers.js';
 import { createTenant, type TenantFixture } from '../fixtures.js';
+import { CreateCategory, CreateUser } from './documents.js';
 import { schema } from '../../src/schema/index.js';
 import type { Context } from '../../src/context.js';
 
@@ -53,30 +54,32 @@ describe('the schema declares who may call what', () => {
 });
 
 describe('scope failures', () => {
-  const CATEGORY = `mutation ($name: String!) { createCategory(input: { name: $name }) { category { name } } }`;
-  const CREATE_USER = `mutation ($e: EmailAddress!) { createUser(input: { email: $e, role: member, password: "a-long-and-unusual-passphrase" }) { user { rowId } } }`;
+  const createCategory = (token: string, name: string) => gql(app.yoga, CreateCategory, { token, variables: { input: { name } } });
 
   it('a member calling an admin-only mutation is FORBIDDEN before anything is written (control: the owner may)', async () => {
-    for (const [query, variables] of [[CATEGORY, { name: 'members may not' }], [CREATE_USER, { e: `m1@${t.slug}.test` }]] as const) {
-      sent.length = 0;
-      const r = await gql(app.yoga, query, { token: await t.token('x'), variables });
+    const member = await t.token('x');
+    sent.length = 0;
+    const refused = [
+      await createCategory(member, 'members may not'),
+      await gql(app.yoga, CreateUser, {
+        token: member, variables: { input: { email: `m1@${t.slug}.test`, role: 'MEMBER', password: 'a-long-and-unusual-passphrase' } },
+      }),
+    ];
+    for (const r of refused) {
       expect(errorCodes(r)).toEqual(['FORBIDDEN']);
       expect(r.errors![0]!.message).toMatch(/owners and admins only/);
-      expect(sent.filter((s) => /^INSERT/i.test(s))).toEqual([]);
     }
-    const ok = await gql(app.yoga, CATEGORY, { token: await t.token('admin'), variables: { name: 'admins may' } });
-    expect(ok.errors).toBeUndefined();
+    expect(sent.filter((s) => /^INSERT/i.test(s))).toEqual([]);
+    expect((await createCategory(await t.token('admin'), 'admins may')).errors).toBeUndefined();
   });
 
   it('the admin scope follows the database, not the token: a promotion and a demotion apply at once', async () => {
-    const token = await t.token('y'); // claims role member throughout
-    await owner.query(`update tenant_memberships set role = 'admin' where user_id = $1`, [t.y]);
-    try {
-      expect((await gql(app.yoga, CATEGORY, { token, variables: { name: 'promoted y' } })).errors).toBeUndefined();
-    } finally {
-      await owner.query(`update tenant_memberships set role = 'member' where user_id = $1`, [t.y]);
-    }
-    expect(errorCodes(await gql(app.yoga, CATEGORY, { token, variables: { name: 'demoted y' } }))).toEqual(['FORBIDDEN']);
+    const own = await createTenant(owner, 'scopes-promote');
+    const token = await own.token('y'); // claims role member throughout
+    await owner.query(`update tenant_memberships set role = 'admin' where user_id = $1`, [own.y]);
+    expect((await createCategory(token, 'promoted y')).errors).toBeUndefined();
+    await owner.query(`update tenant_memberships set role = 'member' where user_id = $1`, [own.y]);
+    expect(errorCodes(await createCategory(token, 'demoted y'))).toEqual(['FORBIDDEN']);
   });
 
   it('an anonymous caller that reaches a scoped field gets UNAUTHENTICATED (the scope behind the pre-execution check)', async () => {

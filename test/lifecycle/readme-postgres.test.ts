@@ -103,7 +103,7 @@ describe('README: using your own PostgreSQL', () => {
     );
     expect(signUp.errors).toBeUndefined();
     const viewer = await gql('{ viewer { user { email } tenant { name } role } }', signUp.data.signUp.accessToken);
-    expect(viewer).toEqual({ data: { viewer: { user: { email: 'owner@readme.test' }, tenant: { name: 'Readme Foods' }, role: 'owner' } } });
+    expect(viewer).toEqual({ data: { viewer: { user: { email: 'owner@readme.test' }, tenant: { name: 'Readme Foods' }, role: 'OWNER' } } });
 
     // The server's login is the authenticator of the README's URL, whose password db:migrate set.
     const login = new URL(env.AUTHENTICATOR_URL!);
