@@ -74,7 +74,10 @@ function connectionModel(field: GraphQLField<unknown, unknown>): { model: string
   const edge = fields.edges && getNamedType(fields.edges.type);
   if (!fields.pageInfo || !edge || !isObjectType(edge)) return undefined;
   const node = edge.getFields().node && getNamedType(edge.getFields().node!.type);
-  return { model: node?.extensions?.pothosPrismaModel as string | undefined };
+  // A connection over non-model nodes whose cursors are a model's keys (accountStatement:
+  // StatementLine, cursors of Transaction ids) declares it: extensions: { cursorModel }.
+  const declared = field.extensions?.cursorModel as string | undefined;
+  return { model: declared ?? (node?.extensions?.pothosPrismaModel as string | undefined) };
 }
 
 // --- the operation's arguments ---------------------------------------------

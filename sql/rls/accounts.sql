@@ -1,5 +1,6 @@
 -- accounts: a member sees and opens only their own accounts; owners/admins
--- see every account of the tenant, including corporate ones (user_id null).
+-- see every account of the tenant, including corporate ones and the system
+-- accounts (user_id null; system_kind clearing or revenue).
 -- balance is maintained by the ledger, so it is not updatable by app roles.
 -- Runs again whenever this file changes: start from no policies and no grants.
 call app.reset_table_security('public.accounts');
@@ -11,9 +12,13 @@ create policy owner_maintenance on accounts to fortress_owner using (true) with 
 create policy select_own_or_admin on accounts for select to fortress_user
   using (tenant_id = (select app.current_tenant_id())
          and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
+-- A credit limit is credit granted by the tenant: only owners/admins set one
+-- (a member's own credit line would let them pay others with money that
+-- does not exist).
 create policy insert_own_or_admin on accounts for insert to fortress_user
   with check (tenant_id = (select app.current_tenant_id())
-              and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
+              and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin()))
+              and (credit_limit = 0 or (select app.is_tenant_admin())));
 create policy update_own_or_admin on accounts for update to fortress_user
   using (tenant_id = (select app.current_tenant_id())
          and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())))
@@ -21,7 +26,9 @@ create policy update_own_or_admin on accounts for update to fortress_user
               and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
 
 grant select on accounts to fortress_user;
-grant insert (tenant_id, user_id, name, type, currency, metadata) on accounts to fortress_user;
+-- No app role writes balance, status, closed_at or system_kind: the ledger
+-- functions (sql/functions/ledger.sql) do, and close_account closes.
+grant insert (tenant_id, user_id, name, type, currency, metadata, credit_limit) on accounts to fortress_user;
 grant update (name, metadata, updated_at) on accounts to fortress_user;
 
 comment on table accounts is 'Financial accounts (wallet, bank, credit, savings, corporate); balance kept by the ledger.';

@@ -9,8 +9,11 @@ create policy owner_maintenance on receipts to fortress_owner using (true) with 
 create policy select_own_or_admin on receipts for select to fortress_user
   using (tenant_id = (select app.current_tenant_id())
          and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
+-- A receipt is attached only to a ledger entry the caller can see (the
+-- foreign key alone would accept any entry of the tenant whose id is known).
 create policy insert_own on receipts for insert to fortress_user
-  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id()));
+  with check (tenant_id = (select app.current_tenant_id()) and user_id = (select app.current_user_id())
+              and (transaction_id is null or exists (select from transactions t where t.id = receipts.transaction_id)));
 create policy update_own_or_admin on receipts for update to fortress_user
   using (tenant_id = (select app.current_tenant_id())
          and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())))

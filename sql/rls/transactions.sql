@@ -1,6 +1,7 @@
 -- transactions: the insert-only ledger. Rows are visible (and insertable)
 -- when their account is the caller's own, or to tenant owners/admins. No app
--- role has UPDATE or DELETE: there are no such grants and no such policies;
+-- role has DELETE, nor UPDATE of anything but the category and merchant
+-- (categorising; test/db/transactions.test.ts tries every other column);
 -- corrections are counter-entries, status changes come through a controlled
 -- function in a later migration.
 -- The account subquery is uncorrelated, so Postgres runs it once per
@@ -23,7 +24,18 @@ create policy insert_own_account_or_admin on transactions for insert to fortress
               and ((select app.is_tenant_admin())
                    or account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))));
 
+-- Categorising: members recategorise the entries of their own accounts,
+-- owners/admins any of the tenant's. Metadata only: the column grant below
+-- lists category_id and merchant_id and nothing else, so amount, status,
+-- account, type and currency stay out of reach of every app role (42501).
+create policy update_metadata_own_account_or_admin on transactions for update to fortress_user
+  using (tenant_id = (select app.current_tenant_id())
+         and ((select app.is_tenant_admin())
+              or account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))))
+  with check (tenant_id = (select app.current_tenant_id()));
+
 grant select on transactions to fortress_user;
+grant update (category_id, merchant_id) on transactions to fortress_user;
 grant insert (tenant_id, account_id, counterparty_account_id, category_id, merchant_id, type, amount, currency,
               status, occurred_at, reference, description, metadata)
   on transactions to fortress_user;

@@ -1,8 +1,9 @@
-// Accounts: opening one (the ledger's postings come with the ledger issue).
+// Accounts: opening, renaming, closing (movements are in ledger.ts).
 import type { AccountType } from '../generated/prisma/enums.js';
 import type { Db } from '../db/request.js';
 import type { UserViewer } from '../context.js';
 import { recordChange } from './audit.js';
+import { notFound } from '../errors.js';
 
 /** Validated by OpenAccountInput: name trimmed, 1 to 100 characters. */
 export interface OpenAccountInput {
@@ -11,6 +12,8 @@ export interface OpenAccountInput {
   currency: string;
   /** Owners/admins may open an account for another user; RLS rejects it for members. */
   userId?: string | null;
+  /** Credit accounts only; owners/admins only when above zero (RLS refuses it for members). */
+  creditLimit?: string | null;
 }
 
 export async function openAccount(db: Db, viewer: UserViewer, input: OpenAccountInput) {
@@ -22,6 +25,7 @@ export async function openAccount(db: Db, viewer: UserViewer, input: OpenAccount
       name,
       type: input.type,
       currency: input.currency,
+      ...(input.creditLimit != null ? { creditLimit: input.creditLimit } : {}),
     },
     select: { id: true, userId: true },
   });
@@ -30,7 +34,25 @@ export async function openAccount(db: Db, viewer: UserViewer, input: OpenAccount
     entityId: account.id,
     action: 'create',
     eventType: 'account.opened',
-    diff: { name, type: input.type, currency: input.currency, userId: account.userId },
+    diff: { name, type: input.type, currency: input.currency, userId: account.userId, creditLimit: input.creditLimit ?? '0' },
   });
   return account;
+}
+
+/** A new display name (validated by RenameAccountInput); the holder or an owner/admin, through RLS. */
+export async function renameAccount(db: Db, viewer: UserViewer, input: { rowId: string; name: string }) {
+  const { count } = await db.account.updateMany({ where: { id: input.rowId }, data: { name: input.name, updatedAt: new Date() } });
+  if (count === 0) throw notFound('No such account');
+  await recordChange(db, viewer, { entity: 'account', entityId: input.rowId, action: 'rename', eventType: 'account.renamed', diff: { name: input.name } });
+  return { id: input.rowId };
+}
+
+/**
+ * Closes an account at zero balance (BALANCE_NOT_ZERO otherwise); afterwards
+ * no movement in or out (ACCOUNT_CLOSED). app.close_account writes the
+ * AccountClosed event and the audit entry.
+ */
+export async function closeAccount(db: Db, _viewer: UserViewer, input: { rowId: string }) {
+  await db.$executeRaw`select app.close_account(${input.rowId}::uuid)`;
+  return { id: input.rowId };
 }

@@ -1,11 +1,11 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
-import { AccountType } from '../generated/prisma/enums.js';
+import { AccountStatus, AccountType, SystemAccountKind } from '../generated/prisma/enums.js';
 import type { Account } from '../generated/prisma/client.js';
 import { builder, prismaEnumType } from './builder.js';
 import { DOC } from './docs.js';
 import { LENGTH, RULES } from './limits.js';
 import { requireUser } from '../context.js';
-import { openAccount } from '../resolvers/account.js';
+import { closeAccount, openAccount, renameAccount } from '../resolvers/account.js';
 
 export const AccountTypeEnum = prismaEnumType('AccountType', AccountType, 'Kind of account.', {
   wallet: 'Stored-value wallet.',
@@ -21,7 +21,17 @@ const accountsWhere = (args: { type?: AccountType | null; userId?: string | null
   userId: args.userId ?? undefined,
 });
 
-const AccountNode = builder.prismaNode('Account', {
+export const AccountStatusEnum = prismaEnumType('AccountStatus', AccountStatus, 'Whether money may move in or out of an account.', {
+  open: 'Open: money moves in and out.',
+  closed: 'Closed (at a zero balance): no movement in or out (ACCOUNT_CLOSED).',
+});
+
+export const SystemAccountKindEnum = prismaEnumType('SystemAccountKind', SystemAccountKind, "Role of one of the tenant's own system accounts.", {
+  clearing: 'The other side of deposits and withdrawals: money entering or leaving the tenant (one per currency).',
+  revenue: 'What commerce earns (one per currency).',
+});
+
+export const AccountNode = builder.prismaNode('Account', {
   id: { field: 'id' },
   description: `A financial account. ${DOC.ownOrAdmin('accounts')}`,
   fields: (t) => ({
@@ -32,6 +42,17 @@ const AccountNode = builder.prismaNode('Account', {
     balance: t.expose('balance', {
       type: 'Decimal',
       description: 'Balance in `currency`, numeric(20,6). 0 when opened; kept by the ledger, never written by clients.',
+    }),
+    creditLimit: t.expose('creditLimit', {
+      type: 'Decimal',
+      description: 'How far below zero the balance may go: 0 except for CREDIT accounts (set by owners/admins).',
+    }),
+    status: t.expose('status', { type: AccountStatusEnum, description: 'Open, or closed (no movement in or out).' }),
+    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When it was closed; null while open.' }),
+    systemKind: t.expose('systemKind', {
+      type: SystemAccountKindEnum,
+      nullable: true,
+      description: "For the tenant's own system accounts (no holder, owners/admins see them), their role; null for every other account.",
     }),
     metadata: t.expose('metadata', { type: 'JSON', description: DOC.json('Free-form metadata') }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was opened.' }),
@@ -82,6 +103,11 @@ const OpenAccountInput = builder.inputType('OpenAccountInput', {
       description:
         'The holder (`User.rowId`). Default: the viewer, or no holder for CORPORATE. Owners/admins only for anyone but themselves (FORBIDDEN for members).',
     }),
+    creditLimit: t.field({
+      type: 'Decimal',
+      required: false,
+      description: 'For CREDIT accounts only: how far below zero the balance may go (default 0; BAD_USER_INPUT for other types or a negative limit). Above 0 owners/admins only (FORBIDDEN for members).',
+    }),
   }),
 });
 
@@ -103,3 +129,45 @@ builder.mutationField('openAccount', (t) =>
     },
   }),
 );
+
+const RenameAccountInput = builder.inputType('RenameAccountInput', {
+  description: 'The account `renameAccount` renames.',
+  fields: (t) => ({
+    rowId: t.field({ type: 'UUID', required: true, description: 'The account (`Account.rowId`).' }),
+    name: t.string({ required: true, description: 'New display name: trimmed, 1 to 100 characters.', validate: RULES.name, extensions: { maxLength: LENGTH.name } }),
+  }),
+});
+const RenameAccountPayload = builder.objectRef<{ account: Account }>('RenameAccountPayload').implement({
+  description: 'Result of `renameAccount`.',
+  fields: (t) => ({ account: t.expose('account', { type: AccountNode, description: 'The renamed account.' }) }),
+});
+const CloseAccountInput = builder.inputType('CloseAccountInput', {
+  description: 'The account `closeAccount` closes.',
+  fields: (t) => ({ rowId: t.field({ type: 'UUID', required: true, description: 'The account (`Account.rowId`).' }) }),
+});
+const CloseAccountPayload = builder.objectRef<{ account: Account }>('CloseAccountPayload').implement({
+  description: 'Result of `closeAccount`.',
+  fields: (t) => ({ account: t.expose('account', { type: AccountNode, description: 'The closed account.' }) }),
+});
+
+builder.mutationFields((t) => ({
+  renameAccount: t.field({
+    type: RenameAccountPayload,
+    description: "Renames an account: the holder, or owners/admins for any of the tenant's. NOT_FOUND for an account the viewer may not see. Audited and announced in the outbox.",
+    args: { input: t.arg({ type: RenameAccountInput, required: true, description: 'The account and its new name.' }) },
+    resolve: async (_root, { input }, ctx, info) => {
+      const { id } = await renameAccount(ctx.db, requireUser(ctx), input);
+      return { account: await ctx.db.account.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['account'] }), where: { id } }) };
+    },
+  }),
+  closeAccount: t.field({
+    type: CloseAccountPayload,
+    description:
+      "Closes an account whose balance is zero (BALANCE_NOT_ZERO otherwise); afterwards no money moves in or out (ACCOUNT_CLOSED). The holder, or owners/admins for any of the tenant's; system accounts never close. NOT_FOUND for an account the viewer may not see. Audited and announced in the outbox.",
+    args: { input: t.arg({ type: CloseAccountInput, required: true, description: 'The account.' }) },
+    resolve: async (_root, { input }, ctx, info) => {
+      const { id } = await closeAccount(ctx.db, requireUser(ctx), input);
+      return { account: await ctx.db.account.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['account'] }), where: { id } }) };
+    },
+  }),
+}));

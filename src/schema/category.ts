@@ -4,9 +4,9 @@ import { builder } from './builder.js';
 import { LENGTH, RULES } from './limits.js';
 import { DOC } from './docs.js';
 import { requireUser } from '../context.js';
-import { createCategory } from '../resolvers/category.js';
+import { createCategory, moveCategory, renameCategory } from '../resolvers/category.js';
 
-const CategoryNode = builder.prismaNode('Category', {
+export const CategoryNode = builder.prismaNode('Category', {
   id: { field: 'id' },
   description: `A category of ledger entries and products, in a tree. ${DOC.catalogue}`,
   fields: (t) => ({
@@ -86,3 +86,57 @@ builder.mutationField('createCategory', (t) =>
     },
   }),
 );
+
+const RenameCategoryInput = builder.inputType('RenameCategoryInput', {
+  description: 'The category `renameCategory` renames and its new name.',
+  fields: (t) => ({
+    rowId: t.field({ type: 'UUID', required: true, description: 'The category (its `rowId`); NOT_FOUND when there is none in the tenant.' }),
+    name: t.string({ required: true, description: 'New display name: trimmed, 1 to 100 characters.', validate: RULES.name, extensions: { maxLength: LENGTH.name } }),
+  }),
+});
+
+const RenameCategoryPayload = builder.objectRef<{ category: Category }>('RenameCategoryPayload').implement({
+  description: 'Result of `renameCategory`.',
+  fields: (t) => ({ category: t.expose('category', { type: CategoryNode, description: 'The renamed category.' }) }),
+});
+
+const MoveCategoryInput = builder.inputType('MoveCategoryInput', {
+  description: 'The category `moveCategory` moves and where to.',
+  fields: (t) => ({
+    rowId: t.field({ type: 'UUID', required: true, description: 'The category to move (its `rowId`), with its subcategories; NOT_FOUND when there is none in the tenant.' }),
+    parentId: t.field({
+      type: 'UUID',
+      required: false,
+      description:
+        'The new category above (its `rowId`); null or omitted moves it to the top of the tree. CATEGORY_CYCLE when it is the category itself or one of its subcategories; INVALID_REFERENCE when there is no such category.',
+    }),
+  }),
+});
+
+const MoveCategoryPayload = builder.objectRef<{ category: Category }>('MoveCategoryPayload').implement({
+  description: 'Result of `moveCategory`.',
+  fields: (t) => ({ category: t.expose('category', { type: CategoryNode, description: 'The moved category.' }) }),
+});
+
+builder.mutationFields((t) => ({
+  renameCategory: t.field({
+    type: RenameCategoryPayload,
+    description: `Renames a category. ${DOC.adminOnly} Audited and announced in the outbox.`,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: RenameCategoryInput, required: true, description: 'The category and its new name.' }) },
+    resolve: async (_root, { input }, ctx, info) => {
+      const { id } = await renameCategory(ctx.db, requireUser(ctx), input);
+      return { category: await ctx.db.category.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['category'] }), where: { id } }) };
+    },
+  }),
+  moveCategory: t.field({
+    type: MoveCategoryPayload,
+    description: `Moves a category, with its subcategories, under another one or to the top of the tree; never under itself (CATEGORY_CYCLE, refused by the database too). ${DOC.adminOnly} Audited and announced in the outbox.`,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: MoveCategoryInput, required: true, description: 'The category and its new parent.' }) },
+    resolve: async (_root, { input }, ctx, info) => {
+      const { id } = await moveCategory(ctx.db, requireUser(ctx), input);
+      return { category: await ctx.db.category.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['category'] }), where: { id } }) };
+    },
+  }),
+}));

@@ -32,6 +32,7 @@ export const LENGTH = {
   token: 512,
   sku: 100,
   entity: 100,
+  storageKey: 1_024,
 } as const;
 
 /** Extensions an argument or input field may declare (read by src/inputLimits.ts). */
@@ -52,6 +53,17 @@ export const RULES = {
   /** Tenant names: trimmed, 2 to 100 characters. */
   tenantName: z.string().trim().min(2, 'must be at least 2 characters').max(100, 'must be at most 100 characters'),
   slug: z.string().regex(SLUG_PATTERN, 'must be 2-63 lowercase letters, digits or dashes, not starting with a dash'),
+  /** Merchant codes and kinds of business: trimmed, 1 to 100 characters. */
+  code: z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters'),
+  /** Object-storage keys (S3-safe characters, no `..`): 1 to 1,024 characters. */
+  storageKey: z
+    .string()
+    .min(1, 'must not be blank')
+    .max(1024, 'must be at most 1024 characters')
+    .regex(/^[A-Za-z0-9!_.*'()\/-]+$/, "may contain only letters, digits and !_.*'()/-")
+    .refine((v) => !v.split('/').includes('..'), 'must not contain a .. segment'),
+  /** Money that is never negative (receipts): the Decimal scalar has checked the format. */
+  nonNegativeDecimal: z.string().refine((v) => !v.startsWith('-'), 'must not be negative'),
   /** Emails are stored and compared trimmed and in lower case. */
   email: z.string().trim().toLowerCase(),
 } as const;

@@ -1,9 +1,13 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import type { Merchant, Prisma } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
-import { LENGTH } from './limits.js';
+import { LENGTH, RULES } from './limits.js';
+import { requireUser } from '../context.js';
+import { createMerchant, updateMerchant } from '../resolvers/merchant.js';
 import { DOC } from './docs.js';
 import { containsText } from './search.js';
 
-builder.prismaNode('Merchant', {
+const MerchantNode = builder.prismaNode('Merchant', {
   id: { field: 'id' },
   description: `A merchant (shop or payee) that ledger entries and receipts refer to. ${DOC.catalogue}`,
   fields: (t) => ({
@@ -41,5 +45,72 @@ builder.queryFields((t) => ({
     description: DOC.byRowId('merchant'),
     args: { rowId: t.arg({ type: 'UUID', required: true, description: DOC.rowIdArg }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.merchant.findUnique({ ...query, where: { id: rowId } }),
+  }),
+}));
+
+const CreateMerchantInput = builder.inputType('CreateMerchantInput', {
+  description: 'The merchant `createMerchant` adds.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Display name: trimmed, 1 to 100 characters.', validate: RULES.name, extensions: { maxLength: LENGTH.name } }),
+    merchantCode: t.string({
+      required: false,
+      description: 'External merchant code, unique in the tenant (CONFLICT when taken): trimmed, 1 to 100 characters.',
+      validate: RULES.code,
+      extensions: { maxLength: LENGTH.entity },
+    }),
+    category: t.string({
+      required: false,
+      description: 'Free-text kind of business (e.g. an MCC like "5411"), trimmed, 1 to 100 characters.',
+      validate: RULES.code,
+      extensions: { maxLength: LENGTH.entity },
+    }),
+    metadata: t.field({ type: 'JSON', required: false, description: DOC.json('Free-form metadata') }),
+  }),
+});
+
+const UpdateMerchantInput = builder.inputType('UpdateMerchantInput', {
+  description: 'The merchant `updateMerchant` changes: a field left out stays as it is.',
+  fields: (t) => ({
+    rowId: t.field({ type: 'UUID', required: true, description: 'The merchant (its `rowId`); NOT_FOUND when there is none in the tenant.' }),
+    name: t.string({ required: false, description: 'New display name: trimmed, 1 to 100 characters; null keeps it.', validate: RULES.name, extensions: { maxLength: LENGTH.name } }),
+    merchantCode: t.string({
+      required: false,
+      description: 'New external code, unique in the tenant (CONFLICT when taken); null clears it.',
+      validate: RULES.code,
+      extensions: { maxLength: LENGTH.entity },
+    }),
+    category: t.string({ required: false, description: 'New kind of business; null clears it.', validate: RULES.code, extensions: { maxLength: LENGTH.entity } }),
+    metadata: t.field({ type: 'JSON', required: false, description: 'New metadata, replacing the old (JSON); null sets `{}`.' }),
+  }),
+});
+
+const merchantPayload = (name: string, verb: string) =>
+  builder.objectRef<{ merchant: Merchant }>(name).implement({
+    description: `Result of \`${verb}\`.`,
+    fields: (t) => ({ merchant: t.expose('merchant', { type: MerchantNode, description: 'The merchant as it now is.' }) }),
+  });
+const CreateMerchantPayload = merchantPayload('CreateMerchantPayload', 'createMerchant');
+const UpdateMerchantPayload = merchantPayload('UpdateMerchantPayload', 'updateMerchant');
+
+builder.mutationFields((t) => ({
+  createMerchant: t.field({
+    type: CreateMerchantPayload,
+    description: `Adds a merchant to the tenant. ${DOC.adminOnly} Audited and announced in the outbox.`,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateMerchantInput, required: true, description: 'The merchant to add.' }) },
+    resolve: async (_root, { input }, ctx, info) => {
+      const { id } = await createMerchant(ctx.db, requireUser(ctx), { ...input, metadata: input.metadata as Prisma.InputJsonValue | null | undefined });
+      return { merchant: await ctx.db.merchant.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['merchant'] }), where: { id } }) };
+    },
+  }),
+  updateMerchant: t.field({
+    type: UpdateMerchantPayload,
+    description: `Changes a merchant's name, code, kind of business or metadata. ${DOC.adminOnly} Audited and announced in the outbox.`,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UpdateMerchantInput, required: true, description: 'The merchant and the fields to change.' }) },
+    resolve: async (_root, { input }, ctx, info) => {
+      const { id } = await updateMerchant(ctx.db, requireUser(ctx), { ...input, metadata: input.metadata as Prisma.InputJsonValue | null | undefined });
+      return { merchant: await ctx.db.merchant.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['merchant'] }), where: { id } }) };
+    },
   }),
 }));

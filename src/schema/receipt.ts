@@ -1,7 +1,12 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import type { Prisma, Receipt } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { DOC } from './docs.js';
+import { LENGTH, RULES } from './limits.js';
+import { requireUser } from '../context.js';
+import { attachReceipt } from '../resolvers/receipt.js';
 
-builder.prismaNode('Receipt', {
+const ReceiptNode = builder.prismaNode('Receipt', {
   id: { field: 'id' },
   description: `A receipt a user uploaded. ${DOC.ownOrAdmin('receipts')}`,
   fields: (t) => ({
@@ -37,3 +42,41 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { rowId }, ctx) => ctx.db.receipt.findUnique({ ...query, where: { id: rowId } }),
   }),
 }));
+
+const AttachReceiptInput = builder.inputType('AttachReceiptInput', {
+  description: 'The receipt `attachReceipt` records.',
+  fields: (t) => ({
+    transactionId: t.field({
+      type: 'UUID',
+      required: true,
+      description: 'The ledger entry it documents (`Transaction.rowId`); NOT_FOUND when the viewer cannot see it.',
+    }),
+    amount: t.field({ type: 'Decimal', required: true, description: 'Total on the receipt in `currency`; not negative.', validate: RULES.nonNegativeDecimal }),
+    currency: t.field({ type: 'Currency', required: true, description: 'Currency of the amount (may differ from the entry\'s).' }),
+    ocr: t.field({ type: 'JSON', required: false, description: 'What text recognition read from the image (JSON); omitted means `{}`.' }),
+    storageKey: t.string({
+      required: false,
+      description: "Object-storage key of the image: letters, digits and !_.*'()/- only, no `..` segment, at most 1,024 characters.",
+      validate: RULES.storageKey,
+      extensions: { maxLength: LENGTH.storageKey },
+    }),
+  }),
+});
+
+const AttachReceiptPayload = builder.objectRef<{ receipt: Receipt }>('AttachReceiptPayload').implement({
+  description: 'Result of `attachReceipt`.',
+  fields: (t) => ({ receipt: t.expose('receipt', { type: ReceiptNode, description: 'The new receipt.' }) }),
+});
+
+builder.mutationField('attachReceipt', (t) =>
+  t.field({
+    type: AttachReceiptPayload,
+    description:
+      'Records a receipt of the viewer for a ledger entry they can see (members: entries of their own accounts; owners/admins: any of the tenant\'s). Its merchant is the entry\'s. Audited and announced in the outbox.',
+    args: { input: t.arg({ type: AttachReceiptInput, required: true, description: 'The receipt to record.' }) },
+    resolve: async (_root, { input }, ctx, info) => {
+      const { id } = await attachReceipt(ctx.db, requireUser(ctx), { ...input, ocr: input.ocr as Prisma.InputJsonValue | null | undefined });
+      return { receipt: await ctx.db.receipt.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['receipt'] }), where: { id } }) };
+    },
+  }),
+);

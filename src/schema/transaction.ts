@@ -1,4 +1,8 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
 import { TransactionStatus, TransactionType } from '../generated/prisma/enums.js';
+import type { Transaction } from '../generated/prisma/client.js';
+import { requireUser } from '../context.js';
+import { categorizeTransaction } from '../resolvers/transaction.js';
 import { builder, prismaEnumType } from './builder.js';
 import { DOC } from './docs.js';
 
@@ -16,7 +20,7 @@ export const TransactionStatusEnum = prismaEnumType('TransactionStatus', Transac
   reversed: 'Posted, then cancelled by a reversal.',
 });
 
-builder.prismaNode('Transaction', {
+export const TransactionNode = builder.prismaNode('Transaction', {
   id: { field: 'id' },
   description:
     "A ledger entry. Insert-only: corrections are counter-entries. Members see the entries of their own accounts; owners/admins see all of the tenant's.",
@@ -39,6 +43,10 @@ builder.prismaNode('Transaction', {
     }),
     category: t.relation('category', { nullable: true, description: 'Its category; null when none.' }),
     merchant: t.relation('merchant', { nullable: true, description: 'The merchant; null when none.' }),
+    transfer: t.relation('transfer', {
+      nullable: true,
+      description: 'The transfer (journal) this entry belongs to, posted by the ledger; null for entries recorded outside it (pending ones).',
+    }),
     receipts: t.relation('receipts', {
       description: 'Receipts that document it and the viewer may see, oldest first (at most 20).',
       query: { orderBy: { createdAt: 'asc' }, take: 20 },
@@ -86,3 +94,38 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { rowId }, ctx) => ctx.db.transaction.findUnique({ ...query, where: { id: rowId } }),
   }),
 }));
+
+// Categorising: metadata only. The column grant on transactions allows
+// category_id and merchant_id and nothing else (sql/rls/transactions.sql).
+const CategorizeTransactionInput = builder.inputType('CategorizeTransactionInput', {
+  description: 'The ledger entry `categorizeTransaction` recategorises: a field left out stays as it is, null clears it.',
+  fields: (t) => ({
+    rowId: t.field({
+      type: 'UUID',
+      required: true,
+      description: 'The entry (its `rowId`); NOT_FOUND when the viewer may not categorise it (members: entries of their own accounts).',
+    }),
+    categoryId: t.field({ type: 'UUID', required: false, description: 'Its category (`Category.rowId`); null clears it. INVALID_REFERENCE when there is no such category.' }),
+    merchantId: t.field({ type: 'UUID', required: false, description: 'Its merchant (`Merchant.rowId`); null clears it. INVALID_REFERENCE when there is no such merchant.' }),
+  }),
+});
+
+const CategorizeTransactionPayload = builder.objectRef<{ transaction: Transaction }>('CategorizeTransactionPayload').implement({
+  description: 'Result of `categorizeTransaction`.',
+  fields: (t) => ({ transaction: t.expose('transaction', { type: TransactionNode, description: 'The entry with its new category and merchant.' }) }),
+});
+
+builder.mutationField('categorizeTransaction', (t) =>
+  t.field({
+    type: CategorizeTransactionPayload,
+    description:
+      "Sets the category and merchant of a ledger entry; never its amount, status or account. Members categorise entries of their own accounts; owners/admins any of the tenant's. Audited and announced in the outbox.",
+    args: { input: t.arg({ type: CategorizeTransactionInput, required: true, description: 'The entry and its new category and merchant.' }) },
+    resolve: async (_root, { input }, ctx, info) => {
+      const { id } = await categorizeTransaction(ctx.db, requireUser(ctx), input);
+      return {
+        transaction: await ctx.db.transaction.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['transaction'] }), where: { id } }),
+      };
+    },
+  }),
+);

@@ -35,8 +35,9 @@ beforeAll(async () => {
   t = await createTenant(owner, 'money');
   const one = async (sql: string, params: unknown[]) => (await owner.query(sql, params)).rows[0].id as string;
   const account = (name: string, balance: string) =>
-    one(`insert into accounts (tenant_id, user_id, name, type, currency, balance) values ($1, $2, $3, 'wallet', 'BRL', $4) returning id`, [
-      t.tenantId, t.x, name, balance,
+    // Credit accounts with the widest limit: only they may hold a negative balance (accounts_balance_within_limit).
+    one(`insert into accounts (tenant_id, user_id, name, type, currency, balance, credit_limit) values ($1, $2, $3, 'credit', 'BRL', $4, $5) returning id`, [
+      t.tenantId, t.x, name, balance, MAX,
     ]);
   row.rich = await account('rich', REPORTED);
   row.poor = await account('poor', MIN);
