@@ -1,4 +1,4 @@
-// npm run db:migrate | db:seed | rls:build | schema:print | token
+// npm run db:migrate | db:seed | reconcile [--repair] | rls:build | schema:print | token
 // Every failure exits non-zero: configuration and connection problems with one
 // line naming the variable to fix, anything unexpected with its stack.
 import { writeFile } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { loadEnv, loadDatabaseEnv, ConfigError, tokenConfig } from '../config.js
 import { prepareDatabase } from './setup.js';
 import { buildSqlMigration, changedSqlFiles } from './sql-migrations.js';
 import { seedDemo } from './seed.js';
+import { formatReport, reconcileAll, reconcileExitCode } from './reconcile.js';
 import { demoLogins } from './demo.js';
 import { createTokenService } from '../auth/tokens.js';
 
@@ -30,6 +31,20 @@ try {
       const { schema } = await import('../schema/index.js');
       await writeFile(SCHEMA_FILE, `${printSchema(lexicographicSortSchema(schema))}\n`);
       log('wrote schema.graphql');
+      break;
+    }
+    case 'reconcile': {
+      // Every tenant, as the owner (DATABASE_URL, or the embedded cluster).
+      // Exit 0: nothing left to fix; 3: drift remains or a journal does not sum to zero.
+      const repair = process.argv.slice(3).includes('--repair');
+      const db = await prepareDatabase(loadDatabaseEnv());
+      try {
+        const report = await reconcileAll(db.ownerUrl, { repair });
+        log(formatReport(report, repair));
+        process.exitCode = reconcileExitCode(report);
+      } finally {
+        await db.stop();
+      }
       break;
     }
     case 'migrate':
@@ -57,7 +72,7 @@ try {
       break;
     }
     default:
-      console.error('usage: tsx src/db/cli.ts migrate|seed|token|rls:build|schema:print');
+      console.error('usage: tsx src/db/cli.ts migrate|seed|reconcile [--repair]|token|rls:build|schema:print');
       process.exitCode = 2;
   }
 } catch (e) {

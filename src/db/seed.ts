@@ -54,35 +54,27 @@ export async function seedDemo(ownerUrl: string, log: (m: string) => void = () =
           tenantId, name, `M-${t}${i}`, i === 2 ? 'transport' : 'food',
         ]));
       }
-      // Ledger: a salary credit and a series of posted debits per account; the balance is their sum.
-      const accounts = [
-        ...userIds.flatMap((userId, i) => [
-          { userId, name: 'Wallet', type: 'wallet', seed: i },
-          { userId, name: 'Checking', type: 'bank', seed: i + 3 },
-        ]),
-        { userId: null, name: `${tenant.name} operating`, type: 'corporate', seed: 7 },
-      ];
-      for (const account of accounts) {
-        const accountId = await q(
-          'insert into accounts (tenant_id, user_id, name, type, currency) values ($1, $2, $3, $4, $5) returning id',
-          [tenantId, account.userId, account.name, account.type, 'BRL'],
-        );
-        let balance = 0;
-        for (let n = 0; n < 30; n += 1) {
-          const credit = n === 0;
-          const amount = credit ? 5000 : Number((((n * 37 + account.seed * 11) % 180) + 3.5).toFixed(2));
-          balance += credit ? amount : -amount;
-          await client.query(
-            `insert into transactions (tenant_id, account_id, type, amount, currency, status, occurred_at, description, category_id, merchant_id)
-             values ($1, $2, $3, $4, 'BRL', 'posted', now() - make_interval(days => $5), $6, $7, $8)`,
-            [
-              tenantId, accountId, credit ? 'credit' : 'debit', amount.toFixed(2), 60 - 2 * n,
-              credit ? 'Monthly salary' : `Purchase #${n}`, credit ? salary : categories.Grocery, credit ? null : merchants[n % 3],
-            ],
+      // Ledger: real history through the posting functions (sql/functions/ledger.sql), so the
+      // demo balances reconcile (`npm run reconcile`): salaries deposited, top-ups and payments
+      // between members, purchases withdrawn, two reversals. Backdated afterwards (dates are
+      // metadata; amounts and balances are untouched).
+      const accounts: Record<string, string> = {};
+      for (const [i, userId] of userIds.entries()) {
+        for (const [name, type] of [['Wallet', 'wallet'], ['Checking', 'bank']] as const) {
+          accounts[`${i}:${name}`] = await q(
+            'insert into accounts (tenant_id, user_id, name, type, currency) values ($1, $2, $3, $4, $5) returning id',
+            [tenantId, userId, name, type, 'BRL'],
           );
         }
-        await client.query('update accounts set balance = $2 where id = $1', [accountId, balance.toFixed(2)]);
       }
+      const operating = await q(
+        'insert into accounts (tenant_id, user_id, name, type, currency) values ($1, null, $2, $3, $4) returning id',
+        [tenantId, `${tenant.name} operating`, 'corporate', 'BRL'],
+      );
+      await seedLedger(client, {
+        tenantId, slug: tenant.slug, ownerUserId: userIds[0]!, accounts, operating, members: userIds.length,
+        salary, grocery: categories.Grocery!, merchants,
+      });
       const locations: string[] = [];
       for (const [code, name] of [['STORE-1', 'Downtown store'], ['WH-1', 'Central warehouse']]) {
         locations.push(await q('insert into locations (tenant_id, code, name) values ($1, $2, $3) returning id', [tenantId, code, name]));
@@ -139,3 +131,80 @@ export async function seedDemo(ownerUrl: string, log: (m: string) => void = () =
     await client.end();
   }
 }
+
+interface LedgerSeed {
+  tenantId: string;
+  slug: string;
+  ownerUserId: string;
+  /** `${member index}:Wallet|Checking` → account id. */
+  accounts: Record<string, string>;
+  operating: string;
+  members: number;
+  salary: string;
+  grocery: string;
+  merchants: string[];
+}
+
+/**
+ * Two months of history, posted by the tenant's owner through app.deposit,
+ * app.post_transfer, app.withdraw and app.reverse_transfer. The owner role
+ * cannot become fortress_user, but the functions are security definer (they
+ * run as the owner anyway) and read the caller from the same transaction-local
+ * settings the server sets (src/db/request.ts applyIdentity), so setting the
+ * tenant and the owner user here is what a request of that owner does.
+ */
+async function seedLedger(client: pg.Client, s: LedgerSeed) {
+  await client.query(`select set_config('app.current_tenant_id', $1, true), set_config('app.current_user_id', $2, true)`, [s.tenantId, s.ownerUserId]);
+  let step = 0;
+  const journals: string[] = [];
+  /** Posts through `fn`, then dates the journal and its entries `daysAgo` back and sets their category/merchant. */
+  const post = async (sql: string, params: unknown[], meta: { category?: string; merchant?: string } = {}) => {
+    const id = (await client.query<{ transfer_id: string }>(sql, params)).rows[0]!.transfer_id;
+    const at = `${60 - step} days`;
+    step += 1;
+    await client.query(`update transfers set created_at = now() - $2::interval where tenant_id = $1 and id = $3`, [s.tenantId, at, id]);
+    await client.query(
+      `update transactions set occurred_at = now() - $2::interval, created_at = now() - $2::interval,
+              category_id = coalesce($4, category_id), merchant_id = $5
+        where tenant_id = $1 and transfer_id = $3`,
+      [s.tenantId, at, id, meta.category ?? null, meta.merchant ?? null],
+    );
+    journals.push(id);
+    return id;
+  };
+  const key = (what: string) => `seed-${s.slug}-${what}`;
+  const deposit = (account: string, amount: string, description: string, k: string, category?: string) =>
+    post('select transfer_id from app.deposit($1, $2, $3, $4, $5)', [account, amount, 'BRL', description, key(k)], { category });
+  const transfer = (from: string, to: string, amount: string, description: string, k: string) =>
+    post('select transfer_id from app.post_transfer($1, $2, $3, $4, $5, null, $6)', [from, to, amount, 'BRL', description, key(k)]);
+  const withdraw = (account: string, amount: string, description: string, k: string, merchant: string) =>
+    post('select transfer_id from app.withdraw($1, $2, $3, $4, $5)', [account, amount, 'BRL', description, key(k)], { category: s.grocery, merchant });
+
+  await deposit(s.operating, '50000.00', 'Opening capital', 'capital');
+  for (let month = 0; month < 2; month += 1) {
+    for (let m = 0; m < s.members; m += 1) {
+      const checking = s.accounts[`${m}:Checking`]!;
+      const wallet = s.accounts[`${m}:Wallet`]!;
+      await deposit(checking, (4200 + m * 650).toFixed(2), 'Monthly salary', `salary-${month}-${m}`, s.salary);
+      await transfer(checking, wallet, (600 + m * 75).toFixed(2), 'Wallet top-up', `topup-${month}-${m}`);
+      for (let n = 0; n < 6; n += 1) {
+        const amount = (((n * 37 + m * 11 + month * 5) % 90) + 3.5).toFixed(2);
+        await withdraw(wallet, amount, `Purchase #${month * 6 + n + 1}`, `purchase-${month}-${m}-${n}`, s.merchants[n % s.merchants.length]!);
+      }
+    }
+    // Members pay each other (wallet to wallet) and the tenant pays an expense refund.
+    for (let m = 1; m < s.members; m += 1) {
+      const to = m + 1 < s.members ? m + 1 : 1;
+      await transfer(s.accounts[`${m}:Wallet`]!, s.accounts[`${to}:Wallet`]!, (25 + m * 7.5).toFixed(2), 'Split dinner', `split-${month}-${m}`);
+    }
+    await transfer(s.operating, s.accounts['1:Checking']!, '180.00', 'Expense refund', `refund-${month}`);
+  }
+  // Two corrections: a duplicated top-up and a refund paid twice, reversed.
+  const duplicate = await transfer(s.accounts['2:Checking']!, s.accounts['2:Wallet']!, '100.00', 'Wallet top-up (duplicate)', 'dup-topup');
+  await post('select transfer_id from app.reverse_transfer($1, $2)', [duplicate, 'Duplicate top-up']);
+  const twice = await transfer(s.operating, s.accounts['1:Checking']!, '180.00', 'Expense refund (paid twice)', 'refund-twice');
+  await post('select transfer_id from app.reverse_transfer($1, $2)', [twice, 'Refund paid twice']);
+  await client.query(`select set_config('app.current_tenant_id', '', true), set_config('app.current_user_id', '', true)`);
+  return journals.length;
+}
+

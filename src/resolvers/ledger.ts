@@ -67,3 +67,36 @@ export async function withdraw(db: Db, _viewer: UserViewer, input: ExternalInput
 export async function reverseTransfer(db: Db, _viewer: UserViewer, input: { rowId: string; reason: string }) {
   return result(await db.$queryRaw<Posted[]>`select transfer_id, replayed from app.reverse_transfer(${input.rowId}::uuid, ${input.reason})`);
 }
+
+/** One account as reconciliation found it (Decimal strings). */
+export interface AccountReconciliation {
+  accountId: string;
+  currency: string;
+  recordedBalance: string;
+  entriesBalance: string;
+  drift: string;
+  repaired: boolean;
+}
+
+/** A journal whose entries do not sum to zero. */
+export interface UnbalancedJournal {
+  transferId: string;
+  entryCount: number;
+  entriesSum: string;
+}
+
+/** The tenant's balances against their entries, repaired on request; and its unbalanced journals. Owners/admins. */
+export async function reconcileBalances(db: Db, _viewer: UserViewer, input: { repair: boolean }) {
+  const accounts = await db.$queryRaw<{ account_id: string; currency: string; recorded: string; entries: string; drift: string; repaired: boolean }[]>`
+    select account_id::text, currency, trim_scale(recorded_balance)::text as recorded, trim_scale(entries_balance)::text as entries,
+           trim_scale(drift)::text as drift, repaired
+      from app.reconcile_balances(${input.repair})`;
+  const journals = await db.$queryRaw<{ transfer_id: string; entry_count: number; entries_sum: string }[]>`
+    select transfer_id::text, entry_count, trim_scale(entries_sum)::text as entries_sum from app.unbalanced_journals()`;
+  return {
+    accounts: accounts.map<AccountReconciliation>((r) => ({
+      accountId: r.account_id, currency: r.currency, recordedBalance: r.recorded, entriesBalance: r.entries, drift: r.drift, repaired: r.repaired,
+    })),
+    unbalancedJournals: journals.map<UnbalancedJournal>((j) => ({ transferId: j.transfer_id, entryCount: j.entry_count, entriesSum: j.entries_sum })),
+  };
+}

@@ -10,6 +10,7 @@ import './loginAttempt.js';
 import './account.js';
 import './transaction.js';
 import './transfer.js';
+import './accountReconciliation.js';
 import './category.js';
 import './merchant.js';
 import './receipt.js';

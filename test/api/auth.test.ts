@@ -168,8 +168,11 @@ describe('login', () => {
     expect(strip(known)).toEqual(strip(unknown));
     expect(known.map((r) => r.code)).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), 'RATE_LIMITED', 'RATE_LIMITED']);
     // Timing: both pay one argon2 verification per checked attempt (the unknown one a dummy).
+    // Skipping it for unknown emails would make them ~10x faster; the bound leaves room for a
+    // busy machine (other test files run alongside) without letting that leak through.
     const median = (r: typeof known) => r.slice(0, 5).map((x) => x.ms).sort((p, q) => p - q)[2]!;
-    expect(Math.abs(median(known) - median(unknown))).toBeLessThan(0.5 * Math.max(median(known), median(unknown)));
+    const [k, u] = [median(known), median(unknown)];
+    expect(Math.min(k, u) / Math.max(k, u), `known ${k.toFixed(1)} ms, unknown ${u.toFixed(1)} ms`).toBeGreaterThan(1 / 3);
   });
 
   it('rehashes on login when the stored hash uses other argon2 parameters', async () => {

@@ -50,7 +50,7 @@ describe('the schema declares who may call what', () => {
       .filter((f) => pothosOptions(f).authScopes?.admin === true)
       .map((f) => f.name);
     expect(adminOnly.sort()).toEqual([
-      'createCategory', 'createMerchant', 'createUser', 'deposit', 'moveCategory', 'renameCategory', 'reverseTransfer', 'updateMemberRole',
+      'createCategory', 'createMerchant', 'createUser', 'deposit', 'moveCategory', 'reconcileBalances', 'renameCategory', 'reverseTransfer', 'updateMemberRole',
       'updateMerchant', 'withdraw',
     ]);
   });
