@@ -1,6 +1,6 @@
 // The benchmark's own embedded cluster, one per dataset size (kept in
-// .fortress-bench/<size>/ so each dataset is generated once), with
-// pg_stat_statements preloaded.
+// .fortress-bench/<size>-v<DATASET_VERSION>/ so each dataset is generated
+// once), with pg_stat_statements preloaded.
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
@@ -8,12 +8,18 @@ import { bootstrapDatabase } from '../src/db/bootstrap.js';
 import { migrate } from '../src/db/migrate.js';
 import { authenticatorUrl } from '../src/config.js';
 
+/** Bumped when bench/dataset.ts changes what it generates (v2: funded accounts with opening journals). */
+const DATASET_VERSION = 2;
+
 export async function startBenchDatabase(name: string, port = 54330) {
   const cluster = await startEmbeddedPostgres({
-    dir: path.resolve('.fortress-bench', name),
+    dir: path.resolve('.fortress-bench', `${name}-v${DATASET_VERSION}`),
     port,
     persistent: true,
-    flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=top', '-c', 'shared_buffers=512MB'],
+    // BENCH_PG_FLAGS adds postgres flags for experiments (e.g. "-c synchronous_commit=off",
+    // "-c pg_stat_statements.track=all" to see the statements inside the ledger functions).
+    flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=top', '-c', 'shared_buffers=512MB',
+      ...(process.env.BENCH_PG_FLAGS ?? '').split(' ').filter(Boolean)],
   });
   const ownerUrl = await bootstrapDatabase(cluster.superuserUrl(), 'fortress_bench', cluster.secrets.ownerPassword);
   await migrate(ownerUrl, { authenticatorPassword: cluster.secrets.authenticatorPassword });

@@ -2,6 +2,12 @@
 // owner role: tenants, users (1 owner + members), two accounts each, a ledger
 // spread evenly over the accounts, a category tree, products stocked in three
 // locations, and orders with items for the members.
+// Balances are consistent with the ledger: each tenant has its clearing
+// account (BRL), and each account gets an opening journal from it (a
+// 'deposit' transfer, debit on clearing + credit on the account, summing to
+// zero, dated before all history) sized so that the account's balance, the
+// signed sum of all its entries, is exactly OPENING_BALANCE. The write
+// benchmark (Transfer, M1) therefore finds every member funded.
 import pg from 'pg';
 
 export interface DatasetSize {
@@ -11,6 +17,8 @@ export interface DatasetSize {
   products: number;
   orders: number;
 }
+
+export const OPENING_BALANCE = 1_000_000;
 
 export const FULL: DatasetSize = { tenants: 20, usersPerTenant: 40, ledgerEntries: 200_000, products: 10_000, orders: 20_000 };
 export const QUICK: DatasetSize = { tenants: 4, usersPerTenant: 10, ledgerEntries: 10_000, products: 1_000, orders: 1_000 };
@@ -56,12 +64,32 @@ export async function seedDataset(ownerUrl: string, size: DatasetSize) {
               total as (select count(*) as k from a)
          insert into transactions (tenant_id, account_id, category_id, type, amount, currency, status, occurred_at, description)
          select a.tenant_id, a.id, c.ids[1 + (g / total.k) % 4], case when g % 10 = 0 then 'credit' else 'debit' end::transaction_type,
-                ((g * 7919) % 50000) / 100.0 + 1, 'BRL', 'posted',
+                ((g * 7919) % 50000) / 100.0 + 1, 'BRL', 'posted'::transaction_status,
                 timestamptz '2026-01-01' + (g * 9973 % 31536000) * interval '1 second', 'Entry ' || g
            from generate_series(0, $1 - 1) g
            join total on true
            join a on a.n = g % total.k
            join c on c.tenant_id = a.tenant_id`, [size.ledgerEntries]],
+      ['clearing accounts', `insert into accounts (tenant_id, user_id, name, type, currency, system_kind, created_at)
+         select t.id, null, 'Clearing BRL', 'corporate', 'BRL', 'clearing', timestamptz '2025-01-01'
+           from tenants t where t.slug like 'bench-%'`, []],
+      ['opening journals', `with s as (
+           select a.id, a.tenant_id, coalesce(sum(case when t.type = 'credit' then t.amount else -t.amount end), 0) as total
+             from accounts a left join transactions t on t.account_id = a.id
+            where a.system_kind is null and a.tenant_id in (select id from tenants where slug like 'bench-%')
+            group by a.id, a.tenant_id),
+         j as (
+           insert into transfers (tenant_id, kind, from_account_id, to_account_id, amount, currency, description, created_at)
+           select s.tenant_id, 'deposit', c.id, s.id, $1 - s.total, 'BRL', 'Opening balance', timestamptz '2025-01-01'
+             from s join accounts c on c.tenant_id = s.tenant_id and c.system_kind = 'clearing' and c.currency = 'BRL'
+           returning id, tenant_id, from_account_id, to_account_id, amount)
+         insert into transactions (tenant_id, account_id, counterparty_account_id, type, amount, currency, status, occurred_at,
+                                   description, transfer_id)
+         select tenant_id, from_account_id, to_account_id, 'debit'::transaction_type, amount, 'BRL', 'posted'::transaction_status,
+                timestamptz '2025-01-01', 'Opening balance', id from j
+         union all
+         select tenant_id, to_account_id, from_account_id, 'credit'::transaction_type, amount, 'BRL', 'posted'::transaction_status,
+                timestamptz '2025-01-01', 'Opening balance', id from j`, [OPENING_BALANCE]],
       ['locations', `insert into locations (tenant_id, code, name)
          select t.id, 'L' || l, 'Location ' || l from tenants t cross join generate_series(1, 3) l where t.slug like 'bench-%'`, []],
       ['products', `with t as (select row_number() over (order by id) - 1 as n, id from tenants where slug like 'bench-%'),

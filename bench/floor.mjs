@@ -39,7 +39,12 @@ const SQL = {
     from orders o where o.id = $1`,
 };
 
+// M1: the same posting function Fortress calls; nothing read back beyond what it returns.
+SQL.Transfer = `select json_build_object('transferId', p.transfer_id, 'replayed', p.replayed, 'amount', $3::numeric) as data
+  from app.post_transfer($1::uuid, $2::uuid, $3::numeric, $4, $5, $6::uuid, $7) p`;
+
 const PARAMS = {
+  Transfer: (v) => [v.fromAccountId, v.toAccountId, v.amount, v.currency, v.description ?? null, v.categoryId ?? null, v.idempotencyKey ?? null],
   ViewerAccounts: () => [],
   AccountStatement: (v) => [v.accountId, v.from, v.to, v.after?.occurredAt ?? null, v.after?.rowId ?? null],
   CatalogPage: (v) => [v.categoryId],

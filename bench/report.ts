@@ -2,7 +2,7 @@
 // hand-written optimisation log around it is kept.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Cell } from './run.js';
-import { OPS, type System } from './workload.js';
+import { OPS, WRITE_OPS, type System } from './workload.js';
 
 const START = '<!-- results:start -->';
 const END = '<!-- results:end -->';
@@ -13,6 +13,7 @@ export interface Results {
   machine: Record<string, unknown>;
   versions: Record<string, unknown>;
   cells: Cell[];
+  ledger?: { ok: boolean; lines: string[] };
   at: string;
 }
 
@@ -49,6 +50,28 @@ export function table(results: Results) {
     }
     lines.push('');
   }
+  const writes = writesTable(results);
+  if (writes) lines.push(writes);
+  return lines.join('\n');
+}
+
+/** M1 (Transfer): Fortress and the floor only; transfers/s, p50 / p99 ms. */
+export function writesTable(results: Results) {
+  const connections = [...new Set(results.cells.filter((c) => WRITE_OPS.includes(c.op)).map((c) => c.connections))];
+  if (!connections.length) return '';
+  const lines = ['#### Writes (M1)', '', '| operation | connections | Fortress transfers/s (p50 / p99 ms) | raw floor | Fortress / floor | SQL statements per request besides BEGIN/COMMIT (F / floor) | errors |', '|---|---|---|---|---|---|---|'];
+  for (const op of WRITE_OPS) {
+    for (const conns of connections) {
+      const f = combine(results.cells, 'fortress', op, conns);
+      const r = combine(results.cells, 'floor', op, conns);
+      const fmt = (x?: ReturnType<typeof combine>) => (x ? `${x.rps.toFixed(0)} (${x.p50.toFixed(0)} / ${x.p99.toFixed(0)})` : '—');
+      const ratio = f && r ? `${(f.rps / r.rps).toFixed(2)}×` : '—';
+      const st = [f, r].map((x) => (x ? x.stmts.toFixed(1) : '—')).join(' / ');
+      lines.push(`| ${op} | ${conns} | ${fmt(f)} | ${fmt(r)} | ${ratio} | ${st} | ${(f?.errors ?? 0) + (r?.errors ?? 0)} |`);
+    }
+  }
+  if (results.ledger) lines.push('', `Ledger check after the run (as the owner): ${results.ledger.ok ? 'OK' : '**FAILED**'}; ${results.ledger.lines.join('; ')}.`);
+  lines.push('');
   return lines.join('\n');
 }
 

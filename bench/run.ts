@@ -1,5 +1,7 @@
 // npm run bench [-- --quick] [--duration 30] [--connections 16,64] [--only fortress,floor]
-// Fortress vs PostGraphile v5 vs a raw pg floor, same database, roles, RLS and JWTs.
+//   [--ops ViewerAccounts,…,Transfer] [--profile] [--statements]   (env BENCH_PG_FLAGS: extra postgres flags)
+// Fortress vs PostGraphile v5 vs a raw pg floor, same database, roles, RLS and JWTs; the write
+// (Transfer, M1) on Fortress and the floor, with the ledger's invariants checked after the run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -12,7 +14,11 @@ import pg from 'pg';
 import { createTokenService } from '../src/auth/tokens.js';
 import { startBenchDatabase } from './database.js';
 import { FULL, QUICK, seedDataset } from './dataset.js';
-import { canonical, endOfPage, OPS, requestBody, type Op, type System, type Variant } from './workload.js';
+import {
+  canonical, endOfPage, OPS, requestBody, transferBody, transferInput, transferResult, WRITE_OPS,
+  type Op, type System, type TransferVariant, type Variant,
+} from './workload.js';
+import { ledgerCheck, ledgerSnapshot } from './ledger-check.js';
 import { writeReport } from './report.js';
 
 const { values: args } = parseArgs({
@@ -21,9 +27,11 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string', default: '16,64' },
     only: { type: 'string', default: 'fortress,postgraphile,floor' },
-    ops: { type: 'string', default: 'ViewerAccounts,AccountStatement,CatalogPage,OrderDetail' },
+    ops: { type: 'string', default: 'ViewerAccounts,AccountStatement,CatalogPage,OrderDetail,Transfer' },
     /** Write a V8 CPU profile of the Fortress server to bench/results/profiles/. */
     profile: { type: 'boolean', default: false },
+    /** Print each cell's top statements by execution time (pg_stat_statements; see BENCH_PG_FLAGS for track=all). */
+    statements: { type: 'boolean', default: false },
   },
 });
 const quick = args.quick!;
@@ -103,7 +111,26 @@ async function main() {
         from users u join tenant_memberships m on m.user_id = u.id and m.role = 'member'
         join tenants t on t.id = u.tenant_id and t.slug like 'bench-%'
        order by random() limit 200`);
+    // M1: members moving money from their own funded Wallet to any other account of their tenant.
+    const { rows: movers } = await owner.query(`
+      select u.id as user_id, u.tenant_id,
+             (select a.id from accounts a where a.user_id = u.id and a.name = 'Wallet' order by a.id limit 1) as from_id,
+             (select array_agg(a.id) from accounts a where a.tenant_id = u.tenant_id and a.system_kind is null
+                 and a.id <> (select w.id from accounts w where w.user_id = u.id and w.name = 'Wallet' order by w.id limit 1)) as destinations,
+             (select c.id from categories c where c.tenant_id = u.tenant_id and c.parent_id is not null order by random() limit 1) as category_id
+        from users u join tenant_memberships m on m.user_id = u.id and m.role = 'member'
+        join tenants t on t.id = u.tenant_id and t.slug like 'bench-%'
+       order by random() limit 200`);
     await owner.end();
+    const transferVariants: TransferVariant[] = await Promise.all(
+      movers.map(async (r) => ({
+        token: (await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member' })).token,
+        tenantId: r.tenant_id,
+        fromAccountId: r.from_id,
+        destinations: r.destinations,
+        categoryId: r.category_id,
+      })),
+    );
     const variants: Variant[] = await Promise.all(
       rows
         .filter((r) => r.order_id)
@@ -161,6 +188,25 @@ async function main() {
       log(`correctness ${op}: ${systems.join(' = ')} on 10 samples`);
     }
 
+    // M1 correctness before timing: a transfer posts on each system (replayed false), and a retry
+    // with the same idempotency key returns the same transfer (replayed true).
+    const writeSystems = systems.filter((s) => s !== 'postgraphile');
+    const writes = ops.some((op) => WRITE_OPS.includes(op));
+    const before = writes ? await ledgerSnapshot(db.ownerUrl) : undefined;
+    if (writes) {
+      for (const s of writeSystems) {
+        for (const v of transferVariants.slice(0, 5)) {
+          const input = transferInput(v, `bench-check-${s}-${randomBytes(8).toString('hex')}`);
+          const first = transferResult(s, await post(s, transferBody(s, input), v.token));
+          const again = transferResult(s, await post(s, transferBody(s, input), v.token));
+          if (first.replayed || !again.replayed || first.transferId !== again.transferId || first.amount !== Number(input.amount).toFixed(6)) {
+            throw new Error(`Transfer on ${s}: ${JSON.stringify({ input, first, again })}`);
+          }
+        }
+      }
+      log(`correctness Transfer: posts once and replays on ${writeSystems.join(', ')} (5 samples each)`);
+    }
+
     const stats = new pg.Client({ connectionString: db.superuserUrl });
     await stats.connect();
     const cells: Cell[] = [];
@@ -168,10 +214,11 @@ async function main() {
     for (const connections of connectionSets) {
       for (const op of ops) {
         for (const [pass, s] of order.entries()) {
+          if (WRITE_OPS.includes(op) && s === 'postgraphile') continue; // M1 is not exposed by PostGraphile here
           const half = duration / 2;
-          await load(s, op, variants, connections, Math.min(2, half)); // warm-up
+          await load(s, op, variants, transferVariants, connections, Math.min(2, half)); // warm-up
           await stats.query('select pg_stat_statements_reset()');
-          const r = await load(s, op, variants, connections, half);
+          const r = await load(s, op, variants, transferVariants, connections, half);
           const { rows: st } = await stats.query(
             `select coalesce(sum(calls), 0)::bigint as calls from pg_stat_statements
               where dbid = (select oid from pg_database where datname = current_database()) and query not ilike '%pg_stat_statements%'
@@ -184,20 +231,38 @@ async function main() {
           log(
             `${String(connections).padStart(3)}c ${op.padEnd(17)} ${s.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  stmts/req ${cell.statementsPerRequest.toFixed(2)}`,
           );
+          if (r.errorSamples.length) log(`      error samples: ${r.errorSamples.join(' | ')}`);
+          if (args.statements) {
+            const { rows: top } = await stats.query(
+              `select calls, round(total_exec_time::numeric, 1) as ms, round(mean_exec_time::numeric, 3) as mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as q
+                 from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+                order by total_exec_time desc limit 12`,
+            );
+            for (const t of top) log(`      ${String(t.calls).padStart(7)} calls ${String(t.ms).padStart(9)} ms (mean ${t.mean}) ${t.q}`);
+          }
         }
       }
     }
     await stats.end();
+    // M1 correctness after the run, as the owner: money neither created nor destroyed per tenant,
+    // every journal sums to zero, no non-system account below its credit limit, balances = entries.
+    const ledger = before ? await ledgerCheck(db.ownerUrl, before) : undefined;
+    if (ledger) {
+      log(`ledger check after the run: ${ledger.ok ? 'OK' : 'FAILED'}`);
+      for (const line of ledger.lines) log(`  ${line}`);
+      if (!ledger.ok) process.exitCode = 1;
+    }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
     const versions = await packageVersions();
-    const result = { quick, duration, dataset: size, machine, versions, cells, at: new Date().toISOString() };
+    const result = { quick, duration, dataset: { ...size }, machine, versions, pgFlags: process.env.BENCH_PG_FLAGS ?? null, cells, ledger, at: new Date().toISOString() };
     await mkdir('bench/results', { recursive: true });
     const file = `bench/results/${stamp}.json`;
     await writeFile(file, JSON.stringify(result, null, 2));
     log(`wrote ${file}`);
-    if (!quick) await writeReport(result, file);
-    else log('(--quick: BENCHMARKS.md is only rewritten by a full run)');
+    const complete = OPS.every((op) => ops.includes(op)) && (['fortress', 'postgraphile', 'floor'] as System[]).every((x) => systems.includes(x));
+    if (!quick && complete) await writeReport(result, file);
+    else log('(BENCHMARKS.md is only rewritten by a full run of every read operation on all three systems)');
   } finally {
     await stopAll();
   }
@@ -214,11 +279,25 @@ export interface Cell {
   errors: number;
   requests: number;
   statementsPerRequest: number;
+  errorSamples?: string[];
 }
 
-async function load(system: System, op: Op, variants: Variant[], connections: number, seconds: number) {
+let loadRun = 0;
+async function load(system: System, op: Op, variants: Variant[], transferVariants: TransferVariant[], connections: number, seconds: number) {
   let graphqlErrors = 0;
   let n = 0;
+  const errorSamples: string[] = [];
+  const run = `${system}-${process.pid}-${(loadRun += 1)}-${randomBytes(4).toString('hex')}`;
+  // Reads rotate the 200 variants; a transfer picks a random member and destination and a fresh
+  // idempotency key for every request.
+  const body = (i: number): { body: string; token: string } => {
+    if (op === 'Transfer') {
+      const v = transferVariants[Math.floor(Math.random() * transferVariants.length)]!;
+      return { body: transferBody(system, transferInput(v, `bench-${run}-${i}`)), token: v.token };
+    }
+    const v = variants[i % variants.length]!;
+    return { body: requestBody(system, op, v), token: v.token };
+  };
   const result = await autocannon({
     url: `http://127.0.0.1:${PORTS[system]}${PATHS[system]}`,
     connections,
@@ -228,11 +307,14 @@ async function load(system: System, op: Op, variants: Variant[], connections: nu
     requests: [
       {
         setupRequest: (req: Record<string, unknown>) => {
-          const v = variants[n++ % variants.length]!;
-          return { ...req, body: requestBody(system, op, v), headers: { 'content-type': 'application/json', authorization: `Bearer ${v.token}` } };
+          const b = body(n++);
+          return { ...req, body: b.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${b.token}` } };
         },
-        onResponse: (_status: number, body: string) => {
-          if (body.includes('"errors"')) graphqlErrors += 1;
+        onResponse: (_status: number, res: string) => {
+          if (res.includes('"errors"')) {
+            graphqlErrors += 1;
+            if (errorSamples.length < 3) errorSamples.push(res.slice(0, 300));
+          }
         },
       },
     ],
@@ -243,6 +325,7 @@ async function load(system: System, op: Op, variants: Variant[], connections: nu
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + graphqlErrors,
     requests: result.requests.total,
+    errorSamples,
   };
 }
 

@@ -3,8 +3,10 @@
 import { readFileSync } from 'node:fs';
 
 export type System = 'fortress' | 'postgraphile' | 'floor';
-export type Op = 'ViewerAccounts' | 'AccountStatement' | 'CatalogPage' | 'OrderDetail';
+export type Op = 'ViewerAccounts' | 'AccountStatement' | 'CatalogPage' | 'OrderDetail' | 'Transfer';
+/** The read operations (Q1–Q4); Transfer (M1) is the write, run by Fortress and the floor only. */
 export const OPS: Op[] = ['ViewerAccounts', 'AccountStatement', 'CatalogPage', 'OrderDetail'];
+export const WRITE_OPS: Op[] = ['Transfer'];
 
 // Fortress runs the shipped operations (operations/*.graphql, the persisted-documents manifest).
 const manifest = JSON.parse(readFileSync(new URL('../src/generated/graphql/persisted-documents.json', import.meta.url), 'utf8')) as Record<
@@ -13,8 +15,59 @@ const manifest = JSON.parse(readFileSync(new URL('../src/generated/graphql/persi
 >;
 const fortressDoc = (op: Op) => Object.values(manifest).find((q) => q.startsWith(`query ${op}`))!;
 
+// M1: the member's own account to another open account of the tenant, same currency. Fortress
+// always loads the posted transfer and the source account (its new balance) for the payload.
+const FORTRESS_TRANSFER = `mutation Transfer($input: TransferInput!) { transfer(input: $input) {
+  replayed transfer { rowId amount currency } fromAccount { rowId balance } } }`;
+
+/** A member who moves money from their own (funded) account to another account of their tenant. */
+export interface TransferVariant {
+  token: string;
+  tenantId: string;
+  fromAccountId: string;
+  /** Every other account of the tenant that is not a system account (other members' and their own). */
+  destinations: string[];
+  categoryId: string;
+}
+
+export interface TransferInput {
+  fromAccountId: string;
+  toAccountId: string;
+  amount: string;
+  currency: string;
+  description: string;
+  categoryId: string;
+  idempotencyKey: string;
+}
+
+/** A fresh transfer of 0.01–9.99 BRL to a random destination, with an idempotency key never used before. */
+export function transferInput(v: TransferVariant, key: string): TransferInput {
+  const to = v.destinations[Math.floor(Math.random() * v.destinations.length)]!;
+  return {
+    fromAccountId: v.fromAccountId,
+    toAccountId: to,
+    amount: ((1 + Math.floor(Math.random() * 999)) / 100).toFixed(2),
+    currency: 'BRL',
+    description: 'bench transfer',
+    categoryId: v.categoryId,
+    idempotencyKey: key,
+  };
+}
+
+export function transferBody(system: System, input: TransferInput): string {
+  if (system === 'floor') return JSON.stringify({ op: 'Transfer', variables: input });
+  if (system === 'postgraphile') throw new Error('Transfer is not run against PostGraphile (M1 is not exposed there)');
+  return JSON.stringify({ query: FORTRESS_TRANSFER, variables: { input } });
+}
+
+/** The transfer id and replay flag a Transfer response carries. */
+export function transferResult(system: System, data: Json): { transferId: string; replayed: boolean; amount: string } {
+  if (system === 'fortress') return { transferId: data.transfer.transfer.rowId, replayed: data.transfer.replayed, amount: num(data.transfer.transfer.amount) };
+  return { transferId: data.transferId, replayed: data.replayed, amount: num(data.amount) };
+}
+
 const PG_ENTRY = 'rowId type status amount currency occurredAt description';
-const POSTGRAPHILE: Record<Op, string> = {
+const POSTGRAPHILE: Record<Exclude<Op, 'Transfer'>, string> = {
   ViewerAccounts: `query ViewerAccounts { allAccounts(first: 50, orderBy: [PRIMARY_KEY_ASC]) { nodes { rowId name type currency balance
     transactionsByTenantIdAndAccountId(first: 20, orderBy: [OCCURRED_AT_DESC, PRIMARY_KEY_DESC]) {
       nodes { ${PG_ENTRY} categoryByTenantIdAndCategoryId { rowId name } } } } } }`,
@@ -41,6 +94,8 @@ export const STATEMENT_RANGE = { from: '2026-03-01T00:00:00Z', to: '2026-10-01T0
 
 function variables(op: Op, v: Variant, system: System, page2: boolean) {
   switch (op) {
+    case 'Transfer':
+      throw new Error('Transfer bodies come from transferBody()');
     case 'ViewerAccounts':
       return {};
     case 'AccountStatement':
@@ -56,7 +111,7 @@ function variables(op: Op, v: Variant, system: System, page2: boolean) {
 export function requestBody(system: System, op: Op, v: Variant, page2 = true): string {
   const vars = variables(op, v, system, page2);
   if (system === 'floor') return JSON.stringify({ op, variables: vars });
-  return JSON.stringify({ query: system === 'fortress' ? fortressDoc(op) : POSTGRAPHILE[op], variables: vars });
+  return JSON.stringify({ query: system === 'fortress' ? fortressDoc(op) : POSTGRAPHILE[op as Exclude<Op, 'Transfer'>], variables: vars });
 }
 
 type Json = any; // response bodies of three different APIs
@@ -66,6 +121,8 @@ const num = (x: unknown) => Number(x).toFixed(6);
 /** The rows an operation returned, in order, as comparable tuples. */
 export function canonical(system: System, op: Op, data: Json): unknown {
   switch (op) {
+    case 'Transfer':
+      return transferResult(system, data);
     case 'ViewerAccounts': {
       const accounts: Json[] =
         system === 'fortress' ? data.accounts.edges.map((e: Json) => e.node) : system === 'postgraphile' ? data.allAccounts.nodes : data;
