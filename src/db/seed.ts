@@ -101,24 +101,30 @@ export async function seedDemo(ownerUrl: string, log: (m: string) => void = () =
         await client.query('insert into cart_items (tenant_id, cart_id, product_id, quantity) values ($1, $2, $3, 2)', [tenantId, cartId, p.id]);
       }
       const lines = products.slice(3, 6);
-      const total = lines.reduce((sum, p) => sum + Number(p.price), 0);
       const orderId = await q(
         `insert into orders (tenant_id, user_id, status, total_amount, currency, shipping_address, payment_reference)
-         values ($1, $2, 'paid', $3, 'BRL', $4, 'PAY-DEMO-1') returning id`,
-        [tenantId, shopper, total.toFixed(2), JSON.stringify({ city: 'São Paulo', street: 'Av. Paulista 1000' })],
+         values ($1, $2, 'paid', 0, 'BRL', $3, 'PAY-DEMO-1') returning id`,
+        [tenantId, shopper, JSON.stringify({ city: 'São Paulo', street: 'Av. Paulista 1000' })],
       );
       for (const p of lines) {
         await client.query('insert into order_items (tenant_id, order_id, product_id, quantity, unit_price) values ($1, $2, $3, 1, $4)', [
           tenantId, orderId, p.id, p.price,
         ]);
       }
+      // The total is summed in Postgres (numeric), never in JavaScript floats.
+      const { rows: totals } = await client.query<{ total: string }>(
+        `update orders o set total_amount = (select sum(i.unit_price * i.quantity) from order_items i where i.tenant_id = o.tenant_id and i.order_id = o.id)
+          where o.tenant_id = $1 and o.id = $2 returning o.total_amount::text as total`,
+        [tenantId, orderId],
+      );
+      const total = totals[0]!.total;
       await client.query(
         `insert into audit_logs (tenant_id, user_id, entity, entity_id, action, diff) values ($1, null, 'tenant', $1, 'seed', '{}')`,
         [tenantId],
       );
       await client.query(
         `insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload) values ($1, 'order', $2, 'order.paid', $3)`,
-        [tenantId, orderId, JSON.stringify({ orderId, total: total.toFixed(2) })],
+        [tenantId, orderId, JSON.stringify({ orderId, total })],
       );
       log(`seeded tenant ${tenant.slug}`);
     }
