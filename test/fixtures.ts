@@ -122,7 +122,7 @@ export async function createTenant(pool: pg.Pool | pg.PoolClient, label: string,
     tenantId, owner, accountX,
   ]);
   const outboxEvent = await one(
-    `insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload) values ($1, 'account', $2, 'account.opened', '{}') returning id::text`,
+    `insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload) values ($1, 'account', $2, 'AccountOpened', '{}') returning id::text`,
     [tenantId, accountX],
   );
   const users = { owner, admin, x, y };

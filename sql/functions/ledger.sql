@@ -83,7 +83,7 @@ create or replace function app.ledger_system_account(p_tenant uuid, p_kind syste
 -- then: an idempotent replay returns the original journal (before any check,
 -- so a retry succeeds even after the balance moved on); then status,
 -- currency and funds; then the journal, its two entries, both balances, and
--- the outbox event and audit entry. p_detailed: whether the caller may learn
+-- the outbox event (the audit entry is the journal insert's trigger). p_detailed: whether the caller may learn
 -- why the destination is refused (a member paying someone else's account
 -- gets NOT_FOUND for a closed or other-currency destination, so a payment
 -- reveals nothing about the destination but success).
@@ -172,18 +172,15 @@ create or replace function app.ledger_post(
                               description, transfer_id)
     values (p_tenant, p_from, p_to, p_category, 'debit', p_amount, p_currency, 'posted', p_description, v_id),
            (p_tenant, p_to, p_from, p_category, 'credit', p_amount, p_currency, 'posted', p_description, v_id);
-    update accounts a set balance = a.balance - p_amount, updated_at = now() where a.tenant_id = p_tenant and a.id = p_from;
-    update accounts a set balance = a.balance + p_amount, updated_at = now() where a.tenant_id = p_tenant and a.id = p_to;
+    update accounts a set balance = a.balance + case when a.id = p_from then -p_amount else p_amount end, updated_at = now()
+     where a.tenant_id = p_tenant and a.id in (p_from, p_to);
 
+    -- The journal's audit entry is written by its insert (sql/functions/audit.sql).
     insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload)
-    values (p_tenant, 'transfer', v_id, case when p_kind = 'reversal' then 'transfer.reversed' else 'transfer.posted' end,
-            jsonb_build_object('schemaVersion', 1, 'transferId', v_id, 'kind', p_kind, 'fromAccountId', p_from,
+    values (p_tenant, 'transfer', v_id, case when p_kind = 'reversal' then 'TransferReversed' else 'TransferPosted' end,
+            jsonb_build_object('transferId', v_id, 'kind', p_kind, 'fromAccountId', p_from,
                                'toAccountId', p_to, 'amount', p_amount::text, 'currency', p_currency,
                                'reversesTransferId', p_reverses));
-    insert into audit_logs (tenant_id, user_id, entity, entity_id, action, diff)
-    values (p_tenant, v_actor, 'transfer', v_id, case when p_kind = 'reversal' then 'reverse' else 'post' end,
-            jsonb_build_object('kind', p_kind, 'fromAccountId', p_from, 'toAccountId', p_to, 'amount', p_amount::text,
-                               'currency', p_currency, 'reversesTransferId', p_reverses, 'reason', p_reason));
     return query select v_id, false;
   end
   $$;
@@ -358,9 +355,7 @@ create or replace function app.close_account(p_account uuid)
     end if;
     update accounts a set status = 'closed', closed_at = now(), updated_at = now() where a.tenant_id = v_tenant and a.id = p_account;
     insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload)
-    values (v_tenant, 'account', p_account, 'account.closed', jsonb_build_object('schemaVersion', 1, 'accountId', p_account));
-    insert into audit_logs (tenant_id, user_id, entity, entity_id, action, diff)
-    values (v_tenant, app.current_user_id(), 'account', p_account, 'close', jsonb_build_object('status', 'closed'));
+    values (v_tenant, 'account', p_account, 'AccountClosed', jsonb_build_object('accountId', p_account));
   end
   $$;
 

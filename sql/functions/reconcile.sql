@@ -20,7 +20,7 @@
 --   recomputes them under the lock before writing.
 -- - A repair sets balance = the recomputed value and writes, per account
 --   and in the same transaction, an audit entry (action 'reconcile', the old
---   and new balance) and an outbox event balances.reconciled. Running it
+--   and new balance) and an outbox event BalancesReconciled. Running it
 --   again finds no drift and writes nothing (idempotent). A recomputed
 --   balance the account's constraints refuse (below -credit_limit for a
 --   non-system account, non-zero on a closed account) is not written: that
@@ -66,8 +66,8 @@ create or replace function app.ledger_reconcile(p_tenant uuid, p_repair boolean,
                 jsonb_build_object('balance', jsonb_build_object('from', v_account.balance::text, 'to', v_entries::text),
                                    'drift', (v_account.balance - v_entries)::text));
         insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload)
-        values (v_account.tenant_id, 'account', v_account.id, 'balances.reconciled',
-                jsonb_build_object('schemaVersion', 1, 'accountId', v_account.id, 'currency', v_account.currency,
+        values (v_account.tenant_id, 'account', v_account.id, 'BalancesReconciled',
+                jsonb_build_object('accountId', v_account.id, 'currency', v_account.currency,
                                    'previousBalance', v_account.balance::text, 'balance', v_entries::text,
                                    'drift', (v_account.balance - v_entries)::text));
         v_repaired := v_repaired || v_account.id;
@@ -155,7 +155,7 @@ revoke all on function app.ledger_reconcile(uuid, boolean, uuid), app.ledger_unb
   from public, fortress_authenticator, fortress_anonymous, fortress_user, fortress_partner, fortress_support;
 grant execute on function app.reconcile_balances(boolean), app.unbalanced_journals() to fortress_user;
 
-comment on function app.ledger_reconcile(uuid, boolean, uuid) is 'Owner only: each account''s recorded balance against the signed sum of its posted and reversed entries, for one tenant or all (null); with p_repair, sets drifted balances to that sum (audited, balances.reconciled event).';
+comment on function app.ledger_reconcile(uuid, boolean, uuid) is 'Owner only: each account''s recorded balance against the signed sum of its posted and reversed entries, for one tenant or all (null); with p_repair, sets drifted balances to that sum (audited, BalancesReconciled event).';
 comment on function app.ledger_unbalanced_journals(uuid) is 'Owner only: journals whose entries do not sum to zero (or have none), for one tenant or all (null).';
 comment on function app.reconcile_balances(boolean) is 'Owners/admins: reconciles the current tenant''s balances (see app.ledger_reconcile); repairs with p_repair.';
 comment on function app.unbalanced_journals() is 'Owners/admins: the current tenant''s journals whose entries do not sum to zero.';

@@ -3,7 +3,7 @@
 // (app.ledger_reconcile / app.ledger_unbalanced_journals in
 // sql/functions/reconcile.sql, through the owner's owner_maintenance
 // policies). Report only by default; --repair sets drifted balances to their
-// entries' sum in one transaction (audited, one balances.reconciled event per
+// entries' sum in one transaction (audited, one BalancesReconciled event per
 // account). The admin-only `reconcileBalances` mutation is the same for one
 // tenant, through RLS.
 import pg from 'pg';

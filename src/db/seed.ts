@@ -123,7 +123,7 @@ export async function seedDemo(ownerUrl: string, log: (m: string) => void = () =
         [tenantId],
       );
       await client.query(
-        `insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload) values ($1, 'order', $2, 'order.paid', $3)`,
+        `insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload) values ($1, 'order', $2, 'OrderPaid', $3)`,
         [tenantId, orderId, JSON.stringify({ orderId, total })],
       );
       log(`seeded tenant ${tenant.slug}`);

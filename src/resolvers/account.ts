@@ -2,7 +2,7 @@
 import type { AccountType } from '../generated/prisma/enums.js';
 import type { Db } from '../db/request.js';
 import type { UserViewer } from '../context.js';
-import { recordChange } from './audit.js';
+import { recordEvent } from './audit.js';
 import { notFound } from '../errors.js';
 
 /** Validated by OpenAccountInput: name trimmed, 1 to 100 characters. */
@@ -29,12 +29,11 @@ export async function openAccount(db: Db, viewer: UserViewer, input: OpenAccount
     },
     select: { id: true, userId: true },
   });
-  await recordChange(db, viewer, {
-    entity: 'account',
-    entityId: account.id,
-    action: 'create',
-    eventType: 'account.opened',
-    diff: { name, type: input.type, currency: input.currency, userId: account.userId, creditLimit: input.creditLimit ?? '0' },
+  await recordEvent(db, viewer, {
+    aggregate: 'account',
+    aggregateId: account.id,
+    eventType: 'AccountOpened',
+    payload: { name, type: input.type, currency: input.currency, userId: account.userId, creditLimit: input.creditLimit ?? '0' },
   });
   return account;
 }
@@ -43,7 +42,7 @@ export async function openAccount(db: Db, viewer: UserViewer, input: OpenAccount
 export async function renameAccount(db: Db, viewer: UserViewer, input: { rowId: string; name: string }) {
   const { count } = await db.account.updateMany({ where: { id: input.rowId }, data: { name: input.name, updatedAt: new Date() } });
   if (count === 0) throw notFound('No such account');
-  await recordChange(db, viewer, { entity: 'account', entityId: input.rowId, action: 'rename', eventType: 'account.renamed', diff: { name: input.name } });
+  await recordEvent(db, viewer, { aggregate: 'account', aggregateId: input.rowId, eventType: 'AccountRenamed', payload: { name: input.name } });
   return { id: input.rowId };
 }
 

@@ -1,7 +1,7 @@
 // Categories of the tenant's catalogue and ledger.
 import type { Db } from '../db/request.js';
 import type { UserViewer } from '../context.js';
-import { recordChange } from './audit.js';
+import { recordEvent } from './audit.js';
 
 /**
  * Owners/admins only: the schema says so (authScopes: admin) and the
@@ -13,12 +13,11 @@ export async function createCategory(db: Db, viewer: UserViewer, input: { name: 
     data: { tenantId: viewer.tenantId, name, parentId: input.parentId ?? null },
     select: { id: true },
   });
-  await recordChange(db, viewer, {
-    entity: 'category',
-    entityId: category.id,
-    action: 'create',
-    eventType: 'category.created',
-    diff: { name, parentId: input.parentId ?? null },
+  await recordEvent(db, viewer, {
+    aggregate: 'category',
+    aggregateId: category.id,
+    eventType: 'CategoryCreated',
+    payload: { name, parentId: input.parentId ?? null },
   });
   return category;
 }
@@ -26,12 +25,11 @@ export async function createCategory(db: Db, viewer: UserViewer, input: { name: 
 /** Owners/admins only (authScopes + the update_admin policy); a row the caller cannot update is NOT_FOUND. */
 export async function renameCategory(db: Db, viewer: UserViewer, input: { rowId: string; name: string }) {
   const category = await db.category.update({ where: { id: input.rowId }, data: { name: input.name }, select: { id: true } });
-  await recordChange(db, viewer, {
-    entity: 'category',
-    entityId: category.id,
-    action: 'update',
-    eventType: 'category.renamed',
-    diff: { name: input.name },
+  await recordEvent(db, viewer, {
+    aggregate: 'category',
+    aggregateId: category.id,
+    eventType: 'CategoryRenamed',
+    payload: { name: input.name },
   });
   return category;
 }
@@ -46,12 +44,11 @@ export async function renameCategory(db: Db, viewer: UserViewer, input: { rowId:
 export async function moveCategory(db: Db, viewer: UserViewer, input: { rowId: string; parentId?: string | null }) {
   const parentId = input.parentId ?? null;
   const category = await db.category.update({ where: { id: input.rowId }, data: { parentId }, select: { id: true } });
-  await recordChange(db, viewer, {
-    entity: 'category',
-    entityId: category.id,
-    action: 'update',
-    eventType: 'category.moved',
-    diff: { parentId },
+  await recordEvent(db, viewer, {
+    aggregate: 'category',
+    aggregateId: category.id,
+    eventType: 'CategoryMoved',
+    payload: { parentId },
   });
   return category;
 }

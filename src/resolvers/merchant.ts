@@ -2,7 +2,7 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/request.js';
 import type { UserViewer } from '../context.js';
-import { recordChange } from './audit.js';
+import { recordEvent } from './audit.js';
 
 export interface MerchantFields {
   name?: string | null;
@@ -21,12 +21,11 @@ export async function createMerchant(db: Db, viewer: UserViewer, input: Merchant
     ...(input.metadata != null ? { metadata: input.metadata } : {}),
   };
   const merchant = await db.merchant.create({ data, select: { id: true } });
-  await recordChange(db, viewer, {
-    entity: 'merchant',
-    entityId: merchant.id,
-    action: 'create',
-    eventType: 'merchant.created',
-    diff: { name: data.name, merchantCode: data.merchantCode, category: data.category },
+  await recordEvent(db, viewer, {
+    aggregate: 'merchant',
+    aggregateId: merchant.id,
+    eventType: 'MerchantCreated',
+    payload: { name: data.name, merchantCode: data.merchantCode, category: data.category },
   });
   return merchant;
 }
@@ -42,12 +41,11 @@ export async function updateMerchant(db: Db, viewer: UserViewer, input: Merchant
   if (input.category !== undefined) data.category = input.category;
   if (input.metadata !== undefined) data.metadata = input.metadata ?? {};
   const merchant = await db.merchant.update({ where: { id: input.rowId }, data, select: { id: true } });
-  await recordChange(db, viewer, {
-    entity: 'merchant',
-    entityId: merchant.id,
-    action: 'update',
-    eventType: 'merchant.updated',
-    diff: { name: input.name, merchantCode: input.merchantCode, category: input.category } as Prisma.InputJsonValue,
+  await recordEvent(db, viewer, {
+    aggregate: 'merchant',
+    aggregateId: merchant.id,
+    eventType: 'MerchantUpdated',
+    payload: { name: input.name, merchantCode: input.merchantCode, category: input.category } as Prisma.InputJsonValue,
   });
   return merchant;
 }

@@ -3,7 +3,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/request.js';
 import type { UserViewer } from '../context.js';
 import { notFound } from '../errors.js';
-import { recordChange } from './audit.js';
+import { recordEvent } from './audit.js';
 
 export interface AttachReceiptInput {
   transactionId: string;
@@ -35,12 +35,11 @@ export async function attachReceipt(db: Db, viewer: UserViewer, input: AttachRec
     },
     select: { id: true },
   });
-  await recordChange(db, viewer, {
-    entity: 'receipt',
-    entityId: receipt.id,
-    action: 'create',
-    eventType: 'receipt.attached',
-    diff: { transactionId: entry.id, amount: input.amount, currency: input.currency, storageKey: input.storageKey ?? null },
+  await recordEvent(db, viewer, {
+    aggregate: 'receipt',
+    aggregateId: receipt.id,
+    eventType: 'ReceiptAttached',
+    payload: { transactionId: entry.id, amount: input.amount, currency: input.currency, storageKey: input.storageKey ?? null },
   });
   return receipt;
 }

@@ -2,7 +2,7 @@
 // (src/resolvers/ledger.ts); here only the category and merchant change.
 import type { Db } from '../db/request.js';
 import type { UserViewer } from '../context.js';
-import { recordChange } from './audit.js';
+import { recordEvent } from './audit.js';
 
 /**
  * Sets or clears (null) the category and merchant of an entry; an omitted
@@ -18,12 +18,11 @@ export async function categorizeTransaction(
 ) {
   const data = { categoryId: input.categoryId, merchantId: input.merchantId };
   const entry = await db.transaction.update({ where: { id: input.rowId }, data, select: { id: true } });
-  await recordChange(db, viewer, {
-    entity: 'transaction',
-    entityId: entry.id,
-    action: 'categorize',
-    eventType: 'transaction.categorized',
-    diff: { categoryId: input.categoryId, merchantId: input.merchantId },
+  await recordEvent(db, viewer, {
+    aggregate: 'transaction',
+    aggregateId: entry.id,
+    eventType: 'TransactionCategorized',
+    payload: { categoryId: input.categoryId, merchantId: input.merchantId },
   });
   return entry;
 }

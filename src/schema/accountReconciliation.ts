@@ -18,7 +18,7 @@ const AccountReconciliationRef = builder.objectRef<AccountReconciliation>('Accou
     drift: t.field({ type: 'Decimal', description: '`recordedBalance - entriesBalance`; 0 when they agree.', resolve: (r) => r.drift }),
     repaired: t.exposeBoolean('repaired', {
       description:
-        "True when this call set the balance to `entriesBalance` (with `repair: true`; audited, announced as balances.reconciled). False for a drift left in place: report-only, or a value the account's limits refuse.",
+        "True when this call set the balance to `entriesBalance` (with `repair: true`; audited, announced as BalancesReconciled). False for a drift left in place: report-only, or a value the account's limits refuse.",
     }),
   }),
 });
@@ -60,7 +60,7 @@ const ReconcileBalancesPayload = builder
 builder.mutationFields((t) => ({
   reconcileBalances: t.field({
     type: ReconcileBalancesPayload,
-    description: `Recomputes every balance of the viewer's tenant from its entries, reports the drift per account and, with \`repair: true\`, sets drifted balances to the recomputed value (one audit entry and one balances.reconciled outbox event per repaired account, in this request's transaction); also lists journals whose entries do not sum to zero. \`npm run reconcile\` does the same for every tenant. ${DOC.adminOnly}`,
+    description: `Recomputes every balance of the viewer's tenant from its entries, reports the drift per account and, with \`repair: true\`, sets drifted balances to the recomputed value (one audit entry and one BalancesReconciled outbox event per repaired account, in this request's transaction); also lists journals whose entries do not sum to zero. \`npm run reconcile\` does the same for every tenant. ${DOC.adminOnly}`,
     authScopes: { admin: true },
     args: { input: t.arg({ type: ReconcileBalancesInput, required: false, description: 'Whether to repair (default: report only).' }) },
     resolve: (_root, { input }, ctx) => reconcileBalances(ctx.db, requireUser(ctx), { repair: input?.repair ?? false }),

@@ -10,9 +10,10 @@ builder.prismaNode('AuditLog', {
     entity: t.exposeString('entity', { description: 'Kind of the row acted on, e.g. `account`, `category`, `user`, `session`, `tenant`.' }),
     entityId: t.expose('entityId', { type: 'UUID', nullable: true, description: 'The row acted on (its `rowId`); null when none (e.g. `logout_all`).' }),
     action: t.exposeString('action', {
-      description: 'What happened, e.g. `create`, `sign_up`, `login`, `logout`, `logout_all`, `role_change`, `password_change`.',
+      description:
+        'What happened: `create`, `update`, `delete` (finance tables, written by triggers), `reconcile`, or an identity action: `sign_up`, `login`, `logout`, `logout_all`, `role_change`, `password_change`.',
     }),
-    diff: t.expose('diff', { type: 'JSON', description: 'Details of the change, e.g. `{ "from": "member", "to": "admin" }` (database values).' }),
+    diff: t.expose('diff', { type: 'JSON', description: 'Details (database column names and values; numbers as strings): the row for `create`/`delete`, `{ "column": { "from": …, "to": … } }` per changed column for `update`.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it happened.' }),
     actor: t.relation('user', { nullable: true, description: 'Who did it; null when no user was recorded.' }),
   }),

@@ -91,7 +91,7 @@ describe('category trees', () => {
 
     // Audited and announced.
     const { rows } = await owner.query(`select event_type from events_outbox where tenant_id = $1 and aggregate_id = $2 order by id`, [t.tenantId, food]);
-    expect(rows.map((r) => r.event_type)).toEqual(['category.created', 'category.moved', 'category.moved']);
+    expect(rows.map((r) => r.event_type)).toEqual(['CategoryCreated', 'CategoryMoved', 'CategoryMoved']);
   });
 
   it('refuses a cycle: under itself or under its own descendant (CATEGORY_CYCLE), nothing changes; control: a legal move works', async () => {

@@ -201,7 +201,7 @@ describe('accounts: creditLimit, renameAccount, closeAccount', () => {
     expect(closed.data!.closeAccount.account).toMatchObject({ rowId: xw, status: 'CLOSED' });
     expect(errorCodes(await gql(app.yoga, Deposit, { token: tokens.aOwner, variables: { input: { accountId: xw, amount: '1', currency: 'BRL' } } }))).toEqual(['ACCOUNT_CLOSED']);
     expect((await owner.query(`select event_type from events_outbox where aggregate_id = $1 order by id`, [xw])).rows.map((r) => r.event_type))
-      .toEqual(['account.renamed', 'account.closed']);
+      .toEqual(['AccountRenamed', 'AccountClosed']);
   });
 });
 

@@ -50,7 +50,7 @@ describe('attachReceipt', () => {
       merchant: { rowId: t.merchant },
     });
     const { rows } = await owner.query('select event_type from events_outbox where aggregate_id = $1', [r.data!.attachReceipt.receipt.rowId]);
-    expect(rows.map((x) => x.event_type)).toEqual(['receipt.attached']);
+    expect(rows.map((x) => x.event_type)).toEqual(['ReceiptAttached']);
   });
 
   it("a member cannot attach to another member's entry (NOT_FOUND, nothing written); control: the admin can", async () => {

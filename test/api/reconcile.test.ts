@@ -92,7 +92,7 @@ describe('reconcileBalances', () => {
     const again = (await run(a, 'admin', true)).data!.reconcileBalances;
     expect(again.driftCount).toBe(0);
     expect(again.accounts.filter((x) => x.repaired)).toEqual([]);
-    expect((await owner.query(`select count(*)::int as n from events_outbox where tenant_id = $1 and event_type = 'balances.reconciled'`, [a.tenantId])).rows[0].n).toBe(1);
+    expect((await owner.query(`select count(*)::int as n from events_outbox where tenant_id = $1 and event_type = 'BalancesReconciled'`, [a.tenantId])).rows[0].n).toBe(1);
   });
 
   it('is FORBIDDEN for members, and writes nothing', async () => {

@@ -55,7 +55,7 @@ describe('an error inside an operation rolls back everything it wrote', () => {
       const id = r.data!.openAccount.account.rowId;
       expect(await count(owner, 'select count(*) as n from accounts where id = $1 and user_id = $2', [id, a.x])).toBe(1);
       expect(await count(owner, `select count(*) as n from audit_logs where entity_id = $1 and user_id = $2`, [id, a.x])).toBe(1);
-      expect(await count(owner, `select count(*) as n from events_outbox where aggregate_id = $1 and event_type = 'account.opened'`, [id])).toBe(1);
+      expect(await count(owner, `select count(*) as n from events_outbox where aggregate_id = $1 and event_type = 'AccountOpened'`, [id])).toBe(1);
     } finally {
       await app.close();
     }

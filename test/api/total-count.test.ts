@@ -81,12 +81,15 @@ describe('totalCount', () => {
       corporate: n(0), transactions: n(5), ofAccountX: n(5), receipts: n(1), carts: n(1), abandoned: n(0), orders: n(1),
       users: n(1), loginAttempts: n(1), auditLogs: n(0), outboxEvents: n(0), viewer: { sessions: n(1) },
     });
+    // The fixture's own row plus what the audit triggers wrote while it was built.
+    const auditRows = Number((await owner.query('select count(*) from audit_logs where tenant_id = $1', [a.tenantId])).rows[0].count);
+    expect(auditRows).toBeGreaterThan(1);
     // The owner: all of the tenant's (3 accounts, 7 entries, 5 users with the invitee), and no session of their own.
     expect(asOwner.data).toEqual({
       ...tenantWide,
       accounts: { totalCount: 3, edges: [expect.anything()] },
       corporate: n(1), transactions: n(7), ofAccountX: n(5), receipts: n(1), carts: n(1), abandoned: n(0), orders: n(1),
-      users: n(5), loginAttempts: n(1), auditLogs: n(1), outboxEvents: n(1), viewer: { sessions: n(0) },
+      users: n(5), loginAttempts: n(1), auditLogs: n(auditRows), outboxEvents: n(1), viewer: { sessions: n(0) },
     });
   });
 });

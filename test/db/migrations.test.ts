@@ -140,7 +140,7 @@ describe('security SQL is append-only', () => {
     const sql = await readFile(path.join(dirs.migrationsDir, name!, 'migration.sql'), 'utf8');
     const included = [...sql.matchAll(/^-- ---- sql\/(.*)$/gm)].map((m) => m[1]);
     expect(included).toEqual(files.map((f) => f.name));
-    expect(included.slice(0, 3)).toEqual(['rls/00_roles.sql', 'rls/01_helpers.sql', 'functions/auth.sql']);
+    expect(included.slice(0, 3)).toEqual(['rls/00_roles.sql', 'rls/01_helpers.sql', 'functions/audit.sql']);
     expect(included).toContain('rls/users.sql');
 
     expect(await migrate(db.ownerUrl, { migrationsDir: dirs.migrationsDir })).toEqual([name]);

@@ -68,12 +68,12 @@ describe('npm run reconcile', { timeout: 60_000 }, () => {
     expect(repair.lines).toContainEqual(expect.stringMatching(new RegExp(`^${slug}\\s+${id}\\s+.*12\\.34\\s+yes$`)));
     expect(repair.lines.at(-1)).toMatch(/1 drifted, 1 repaired, 0 left; 0 journals/);
     expect(repair.code).toBe(0);
-    expect((await owner.query(`select count(*)::int as n from events_outbox where event_type = 'balances.reconciled' and aggregate_id = $1`, [id])).rows[0].n).toBe(1);
+    expect((await owner.query(`select count(*)::int as n from events_outbox where event_type = 'BalancesReconciled' and aggregate_id = $1`, [id])).rows[0].n).toBe(1);
 
     const again = await reconcile('--repair');
     expect(again.lines.at(-1)).toMatch(/0 drifted, 0 repaired, 0 left/);
     expect(again.code).toBe(0);
-    expect((await owner.query(`select count(*)::int as n from events_outbox where event_type = 'balances.reconciled'`)).rows[0].n).toBe(1);
+    expect((await owner.query(`select count(*)::int as n from events_outbox where event_type = 'BalancesReconciled'`)).rows[0].n).toBe(1);
   });
 
   it('exits 3 when a journal does not sum to zero, even with --repair', async () => {

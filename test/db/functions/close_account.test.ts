@@ -33,8 +33,10 @@ describe('app.close_account', () => {
     await fund(app, a, yw, '10');
     await committedAs(app, as(a, 'x'), (c) => c.query(close, [xw]));
     expect(await status(xw)).toEqual({ status: 'closed', closed: true });
-    expect((await owner.query(`select event_type from events_outbox where aggregate_id = $1`, [xw])).rows).toEqual([{ event_type: 'account.closed' }]);
-    expect((await owner.query(`select user_id, action from audit_logs where entity_id = $1 and action = 'close'`, [xw])).rows).toEqual([{ user_id: a.x, action: 'close' }]);
+    expect((await owner.query(`select event_type from events_outbox where aggregate_id = $1`, [xw])).rows).toEqual([{ event_type: 'AccountClosed' }]);
+    // The audit trigger records the change and its actor: status and closed_at, nothing else.
+    const audit = (await owner.query(`select user_id, entity, diff from audit_logs where entity_id = $1 and action = 'update'`, [xw])).rows;
+    expect(audit).toEqual([{ user_id: a.x, entity: 'account', diff: { status: { from: 'open', to: 'closed' }, closed_at: { from: null, to: expect.any(String) } } }]);
     const before = await ledgerCounts(owner, a.tenantId);
     await asRole(app, as(a, 'owner'), async (c) => {
       await expectRaised(c, 'select app.deposit($1, 1, $2, null, null)', [xw, 'BRL'], 'ACCOUNT_CLOSED');

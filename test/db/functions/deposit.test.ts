@@ -46,7 +46,7 @@ describe('app.deposit and app.withdraw', () => {
     expect(await clearing(a.tenantId, 'BRL')).toHaveLength(1);
     await expectLedgerInvariants(owner, a.tenantId, [xw, clear.id]);
     expect((await owner.query(`select event_type from events_outbox where tenant_id = $1 and aggregate = 'transfer' order by id`, [a.tenantId])).rows)
-      .toEqual([{ event_type: 'transfer.posted' }, { event_type: 'transfer.posted' }]);
+      .toEqual([{ event_type: 'TransferPosted' }, { event_type: 'TransferPosted' }]);
   });
 
   it('are for owners/admins: FORBIDDEN for members; NOT_FOUND for another tenant’s account; nothing written', async () => {

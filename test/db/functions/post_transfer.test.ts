@@ -59,8 +59,13 @@ describe('app.post_transfer', () => {
     ]);
     const journal = (await owner.query('select kind, from_account_id, to_account_id, created_by from transfers where id = $1', [id])).rows[0];
     expect(journal).toEqual({ kind: 'transfer', from_account_id: xw, to_account_id: yw, created_by: a.x });
-    expect((await owner.query(`select event_type from events_outbox where aggregate_id = $1`, [id])).rows).toEqual([{ event_type: 'transfer.posted' }]);
-    expect((await owner.query(`select user_id, action from audit_logs where entity_id = $1`, [id])).rows).toEqual([{ user_id: a.x, action: 'post' }]);
+    expect((await owner.query(`select event_type from events_outbox where aggregate_id = $1`, [id])).rows).toEqual([{ event_type: 'TransferPosted' }]);
+    // Audited by the journal insert's trigger (amount as an exact string); the
+    // two balance updates add no rows of their own.
+    const audit = (await owner.query(`select user_id, entity, action, diff from audit_logs where entity_id = $1`, [id])).rows;
+    expect(audit).toEqual([{ user_id: a.x, entity: 'transfer', action: 'create', diff: expect.objectContaining({ kind: 'transfer', amount: '12.345678', from_account_id: xw, to_account_id: yw }) }]);
+    expect(audit[0].diff).not.toHaveProperty('request_hash');
+    expect((await owner.query(`select count(*)::int as n from audit_logs where entity_id = any($1) and action = 'update'`, [[xw, yw]])).rows[0].n).toBe(0);
     await expectLedgerInvariants(owner, a.tenantId, [xw, xc, yw, corp, xusd]);
   });
 

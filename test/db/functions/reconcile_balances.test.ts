@@ -1,6 +1,6 @@
 // app.reconcile_balances(repair) and app.unbalanced_journals(): the current
 // tenant's balances recomputed from their entries (owners/admins only), drift
-// repaired idempotently with an audit entry and a balances.reconciled event;
+// repaired idempotently with an audit entry and a BalancesReconciled event;
 // and the owner-only cores app.ledger_reconcile / app.ledger_unbalanced_journals
 // that `npm run reconcile` calls for every tenant.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,14 +68,14 @@ describe('app.reconcile_balances', () => {
     expect(await balances(owner, [ay])).toEqual({ [ay]: '30.25' });
     const audit = await owner.query(`select user_id, diff from audit_logs where tenant_id = $1 and entity_id = $2 and action = 'reconcile'`, [a.tenantId, ay]);
     expect(audit.rows).toEqual([{ user_id: a.admin, diff: { balance: { from: '37.750000', to: '30.250000' }, drift: '7.500000' } }]);
-    const events = await owner.query(`select payload from events_outbox where tenant_id = $1 and event_type = 'balances.reconciled'`, [a.tenantId]);
+    const events = await owner.query(`select payload from events_outbox where tenant_id = $1 and event_type = 'BalancesReconciled'`, [a.tenantId]);
     expect(events.rows).toHaveLength(1);
-    expect(events.rows[0].payload).toMatchObject({ schemaVersion: 1, accountId: ay, balance: '30.250000', previousBalance: '37.750000' });
+    expect(events.rows[0].payload).toMatchObject({ accountId: ay, balance: '30.250000', previousBalance: '37.750000' });
 
     const again = await committedAs(app, as(a, 'owner'), async (c) => (await c.query(reconcile, [true])).rows);
     expect(drifted(again)).toEqual([]);
     expect(again.filter((r) => r.repaired)).toEqual([]);
-    expect((await owner.query(`select count(*)::int as n from events_outbox where tenant_id = $1 and event_type = 'balances.reconciled'`, [a.tenantId])).rows[0].n).toBe(1);
+    expect((await owner.query(`select count(*)::int as n from events_outbox where tenant_id = $1 and event_type = 'BalancesReconciled'`, [a.tenantId])).rows[0].n).toBe(1);
   });
 
   it('keeps to the caller’s tenant: another tenant’s drift is invisible and left alone', async () => {

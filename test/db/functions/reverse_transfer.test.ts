@@ -45,7 +45,7 @@ describe('app.reverse_transfer', () => {
     });
     expect((await owner.query('select distinct status from transactions where transfer_id = $1', [original])).rows).toEqual([{ status: 'reversed' }]);
     expect((await owner.query('select distinct status from transactions where transfer_id = $1', [id])).rows).toEqual([{ status: 'posted' }]);
-    expect((await owner.query(`select event_type from events_outbox where aggregate_id = $1`, [id])).rows).toEqual([{ event_type: 'transfer.reversed' }]);
+    expect((await owner.query(`select event_type from events_outbox where aggregate_id = $1`, [id])).rows).toEqual([{ event_type: 'TransferReversed' }]);
     await expectLedgerInvariants(owner, a.tenantId, [xw, yw]);
 
     // Twice, or a reversal: ALREADY_REVERSED, nothing written.
