@@ -8,8 +8,8 @@ import { bootstrapDatabase } from '../src/db/bootstrap.js';
 import { migrate } from '../src/db/migrate.js';
 import { authenticatorUrl } from '../src/config.js';
 
-/** Bumped when bench/dataset.ts changes what it generates (v2: funded accounts with opening journals). */
-const DATASET_VERSION = 2;
+/** Bumped when bench/dataset.ts changes what it generates (v2: funded accounts with opening journals; v3: 1,000,000 units of stock, none reserved; 20 users per quick tenant, so 64 connections each check out as a member of their own, and 20,000 entries). */
+const DATASET_VERSION = 3;
 
 export async function startBenchDatabase(name: string, port = 54330) {
   const cluster = await startEmbeddedPostgres({

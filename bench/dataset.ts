@@ -7,7 +7,10 @@
 // 'deposit' transfer, debit on clearing + credit on the account, summing to
 // zero, dated before all history) sized so that the account's balance, the
 // signed sum of all its entries, is exactly OPENING_BALANCE. The write
-// benchmark (Transfer, M1) therefore finds every member funded.
+// benchmark (Transfer, M1) therefore finds every member funded. Every stock
+// row holds over 1,000,000 units with nothing reserved (the dataset's orders
+// have no location, so they hold no stock), so the checkout benchmark
+// (Checkout, M2) never runs out and its reservations can be checked exactly.
 import pg from 'pg';
 
 export interface DatasetSize {
@@ -19,9 +22,11 @@ export interface DatasetSize {
 }
 
 export const OPENING_BALANCE = 1_000_000;
+/** Units of every product at every location (plus up to 199), none reserved. */
+export const CHECKOUT_STOCK = 1_000_000;
 
 export const FULL: DatasetSize = { tenants: 20, usersPerTenant: 40, ledgerEntries: 200_000, products: 10_000, orders: 20_000 };
-export const QUICK: DatasetSize = { tenants: 4, usersPerTenant: 10, ledgerEntries: 10_000, products: 1_000, orders: 1_000 };
+export const QUICK: DatasetSize = { tenants: 4, usersPerTenant: 20, ledgerEntries: 20_000, products: 1_000, orders: 1_000 };
 
 function progress(label: string, done: number, total: number) {
   const width = 30;
@@ -99,23 +104,23 @@ export async function seedDataset(ownerUrl: string, size: DatasetSize) {
                 ((p * 37) % 10000) / 100.0 + 0.5, 'BRL'
            from generate_series(0, $1 - 1) p join t on t.n = p % $2 join c on c.tenant_id = t.id`, [size.products, size.tenants]],
       ['inventory', `insert into inventory (tenant_id, product_id, location_id, quantity, reserved, reorder_threshold)
-         select p.tenant_id, p.id, l.id, 50 + (abs(hashtext(p.id::text || l.id::text)) % 200), abs(hashtext(p.id::text)) % 20, 10
+         select p.tenant_id, p.id, l.id, $1 + (abs(hashtext(p.id::text || l.id::text)) % 200), 0, 10
            from products p join locations l on l.tenant_id = p.tenant_id
-          where p.tenant_id in (select id from tenants where slug like 'bench-%')`, []],
+          where p.tenant_id in (select id from tenants where slug like 'bench-%')`, [CHECKOUT_STOCK]],
       ['orders', `with m as (select row_number() over (order by u.id) - 1 as n, u.id, u.tenant_id from users u
                           join tenant_memberships tm on tm.user_id = u.id and tm.role = 'member'
                           where u.tenant_id in (select id from tenants where slug like 'bench-%')),
               total as (select count(*) as k from m)
          insert into orders (tenant_id, user_id, status, total_amount, currency, created_at)
-         select m.tenant_id, m.id, 'paid', 0, 'BRL', timestamptz '2026-01-01' + g * interval '17 minutes'
+         select m.tenant_id, m.id, 'created', 0, 'BRL', timestamptz '2026-01-01' + g * interval '17 minutes'
            from generate_series(0, $1 - 1) g join total on true join m on m.n = g % total.k`, [size.orders]],
-      ['order items', `with p as (select tenant_id, array_agg(id order by id) as ids, array_agg(price order by id) as prices
-                                from products group by tenant_id)
-         insert into order_items (tenant_id, order_id, product_id, quantity, unit_price)
-         select o.tenant_id, o.id, p.ids[1 + (abs(hashtext(o.id::text)) + i * 13) % array_length(p.ids, 1)], 1 + i,
-                p.prices[1 + (abs(hashtext(o.id::text)) + i * 13) % array_length(p.ids, 1)]
-           from orders o join p on p.tenant_id = o.tenant_id cross join generate_series(0, 2) i
-          where o.tenant_id in (select id from tenants where slug like 'bench-%')`, []],
+      ['order items', `with p as (select tenant_id, array_agg(id order by id) as ids from products group by tenant_id),
+              l as (select o.tenant_id, o.id as order_id, i, p.ids[1 + (abs(hashtext(o.id::text)) + i * 13) % array_length(p.ids, 1)] as product_id
+                      from orders o join p on p.tenant_id = o.tenant_id cross join generate_series(0, 2) i
+                     where o.tenant_id in (select id from tenants where slug like 'bench-%'))
+         insert into order_items (tenant_id, order_id, product_id, quantity, unit_price, product_name, sku, currency)
+         select l.tenant_id, l.order_id, l.product_id, 1 + l.i, pr.price, pr.name, pr.sku, pr.currency
+           from l join products pr on pr.tenant_id = l.tenant_id and pr.id = l.product_id`, []],
       ['balances and totals', `update accounts a set balance = s.total from (
            select account_id, sum(case when type = 'credit' then amount else -amount end) as total from transactions group by account_id) s
          where s.account_id = a.id;

@@ -43,7 +43,13 @@ const SQL = {
 SQL.Transfer = `select json_build_object('transferId', p.transfer_id, 'replayed', p.replayed, 'amount', $3::numeric) as data
   from app.post_transfer($1::uuid, $2::uuid, $3::numeric, $4, $5, $6::uuid, $7) p`;
 
+// M2: the same cart and order functions Fortress calls, one request each.
+SQL.AddCartItem = `select json_build_object('cartId', c.cart_id, 'cartItemId', c.cart_item_id) as data from app.cart_add_item($1::uuid, $2::integer) c`;
+SQL.Checkout = `select json_build_object('orderId', app.checkout($1::uuid, $2::uuid, $3::jsonb)) as data`;
+
 const PARAMS = {
+  AddCartItem: (v) => [v.productId, v.quantity ?? 1],
+  Checkout: (v) => [v.cartId, v.locationId, JSON.stringify(v.shippingAddress ?? null)],
   Transfer: (v) => [v.fromAccountId, v.toAccountId, v.amount, v.currency, v.description ?? null, v.categoryId ?? null, v.idempotencyKey ?? null],
   ViewerAccounts: () => [],
   AccountStatement: (v) => [v.accountId, v.from, v.to, v.after?.occurredAt ?? null, v.after?.rowId ?? null],

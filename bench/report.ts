@@ -14,6 +14,7 @@ export interface Results {
   versions: Record<string, unknown>;
   cells: Cell[];
   ledger?: { ok: boolean; lines: string[] };
+  stock?: { ok: boolean; lines: string[] };
   at: string;
 }
 
@@ -55,11 +56,18 @@ export function table(results: Results) {
   return lines.join('\n');
 }
 
-/** M1 (Transfer): Fortress and the floor only; transfers/s, p50 / p99 ms. */
+/** M1 (Transfer) and M2 (Checkout): Fortress and the floor only; transfers or checkouts (add + checkout) per second, p50 / p99 ms per request. */
 export function writesTable(results: Results) {
   const connections = [...new Set(results.cells.filter((c) => WRITE_OPS.includes(c.op)).map((c) => c.connections))];
   if (!connections.length) return '';
-  const lines = ['#### Writes (M1)', '', '| operation | connections | Fortress transfers/s (p50 / p99 ms) | raw floor | Fortress / floor | SQL statements per request besides BEGIN/COMMIT (F / floor) | errors |', '|---|---|---|---|---|---|---|'];
+  const lines = [
+    '#### Writes (M1, M2)',
+    '',
+    'Transfer: transfers/s. Checkout: checkouts/s, each an `addCartItem` request then a `checkout` request (one unit); latencies and statements are per request.',
+    '',
+    '| operation | connections | Fortress ops/s (p50 / p99 ms) | raw floor | Fortress / floor | SQL statements per request besides BEGIN/COMMIT (F / floor) | errors |',
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const op of WRITE_OPS) {
     for (const conns of connections) {
       const f = combine(results.cells, 'fortress', op, conns);
@@ -71,6 +79,7 @@ export function writesTable(results: Results) {
     }
   }
   if (results.ledger) lines.push('', `Ledger check after the run (as the owner): ${results.ledger.ok ? 'OK' : '**FAILED**'}; ${results.ledger.lines.join('; ')}.`);
+  if (results.stock) lines.push('', `Stock check after the run (as the owner): ${results.stock.ok ? 'OK' : '**FAILED**'}; ${results.stock.lines.join('; ')}.`);
   lines.push('');
   return lines.join('\n');
 }

@@ -1,7 +1,8 @@
 // npm run bench [-- --quick] [--duration 30] [--connections 16,64] [--only fortress,floor]
-//   [--ops ViewerAccounts,…,Transfer] [--profile] [--statements]   (env BENCH_PG_FLAGS: extra postgres flags)
-// Fortress vs PostGraphile v5 vs a raw pg floor, same database, roles, RLS and JWTs; the write
-// (Transfer, M1) on Fortress and the floor, with the ledger's invariants checked after the run.
+//   [--ops ViewerAccounts,…,Transfer,Checkout] [--profile] [--statements]   (env BENCH_PG_FLAGS: extra postgres flags)
+// Fortress vs PostGraphile v5 vs a raw pg floor, same database, roles, RLS and JWTs; the writes
+// (Transfer, M1; Checkout, M2) on Fortress and the floor, with the ledger's and the stock's
+// invariants checked after the run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -15,10 +16,11 @@ import { createTokenService } from '../src/auth/tokens.js';
 import { startBenchDatabase } from './database.js';
 import { FULL, QUICK, seedDataset } from './dataset.js';
 import {
-  canonical, endOfPage, OPS, requestBody, transferBody, transferInput, transferResult, WRITE_OPS,
-  type Op, type System, type TransferVariant, type Variant,
+  addCartItemBody, canonical, cartOf, checkoutBody, endOfPage, orderOf, OPS, requestBody, transferBody, transferInput, transferResult, WRITE_OPS,
+  type CheckoutVariant, type Op, type System, type TransferVariant, type Variant,
 } from './workload.js';
 import { ledgerCheck, ledgerSnapshot } from './ledger-check.js';
+import { stockCheck, stockSnapshot } from './commerce-check.js';
 import { writeReport } from './report.js';
 
 const { values: args } = parseArgs({
@@ -27,7 +29,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string', default: '16,64' },
     only: { type: 'string', default: 'fortress,postgraphile,floor' },
-    ops: { type: 'string', default: 'ViewerAccounts,AccountStatement,CatalogPage,OrderDetail,Transfer' },
+    ops: { type: 'string', default: 'ViewerAccounts,AccountStatement,CatalogPage,OrderDetail,Transfer,Checkout' },
     /** Write a V8 CPU profile of the Fortress server to bench/results/profiles/. */
     profile: { type: 'boolean', default: false },
     /** Print each cell's top statements by execution time (pg_stat_statements; see BENCH_PG_FLAGS for track=all). */
@@ -121,7 +123,24 @@ async function main() {
         from users u join tenant_memberships m on m.user_id = u.id and m.role = 'member'
         join tenants t on t.id = u.tenant_id and t.slug like 'bench-%'
        order by random() limit 200`);
+    // M2: every member (one per connection at a time, so no two requests share a cart), their
+    // tenant's first location and its products.
+    const { rows: shoppers } = await owner.query(`
+      select u.id as user_id, u.tenant_id,
+             (select l.id from locations l where l.tenant_id = u.tenant_id order by l.code, l.id limit 1) as location_id,
+             (select array_agg(p.id) from (select p.id from products p where p.tenant_id = u.tenant_id and p.active order by p.id limit 200) p) as products
+        from users u join tenant_memberships m on m.user_id = u.id and m.role = 'member'
+        join tenants t on t.id = u.tenant_id and t.slug like 'bench-%'
+       order by random()`);
     await owner.end();
+    const checkoutVariants: CheckoutVariant[] = await Promise.all(
+      shoppers.map(async (r) => ({
+        token: (await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member' })).token,
+        tenantId: r.tenant_id,
+        locationId: r.location_id,
+        products: r.products,
+      })),
+    );
     const transferVariants: TransferVariant[] = await Promise.all(
       movers.map(async (r) => ({
         token: (await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member' })).token,
@@ -165,6 +184,7 @@ async function main() {
       if (stale) throw new Error(`port ${PORTS[s]} is already in use (a leftover ${s} server?)`);
       const child = procs[s]();
       children.push(child);
+      pids[s] = child.pid;
       await waitFor(`http://127.0.0.1:${PORTS[s]}${PATHS[s]}`, child, s);
       log(`${s} up on :${PORTS[s]}`);
     }
@@ -193,7 +213,32 @@ async function main() {
     const writeSystems = systems.filter((s) => s !== 'postgraphile');
     const writes = ops.some((op) => WRITE_OPS.includes(op));
     const before = writes ? await ledgerSnapshot(db.ownerUrl) : undefined;
-    if (writes) {
+    const stockBefore = ops.includes('Checkout') ? await stockSnapshot(db.ownerUrl) : undefined;
+    if (ops.includes('Checkout')) {
+      if (Math.max(...connectionSets) > checkoutVariants.length) {
+        throw new Error(`Checkout needs a member per connection: ${checkoutVariants.length} members for ${Math.max(...connectionSets)} connections`);
+      }
+      // M2 correctness before timing: add then check out places a CREATED order of one unit.
+      for (const s of writeSystems) {
+        for (const v of checkoutVariants.slice(0, 5)) {
+          const cartId = cartOf(s, await post(s, addCartItemBody(s, v), v.token));
+          const orderId = orderOf(s, await post(s, checkoutBody(s, v, cartId), v.token));
+          const check = new pg.Client({ connectionString: db.ownerUrl });
+          await check.connect();
+          const { rows: placed } = await check.query(
+            `select o.status::text, o.cart_id, o.location_id, (select sum(quantity)::int from order_items i where i.order_id = o.id) as units
+               from orders o where o.id = $1`,
+            [orderId ?? null],
+          );
+          await check.end();
+          if (!placed[0] || placed[0].status !== 'created' || placed[0].cart_id !== cartId || placed[0].location_id !== v.locationId || placed[0].units !== 1) {
+            throw new Error(`Checkout on ${s}: ${JSON.stringify({ cartId, orderId, placed })}`);
+          }
+        }
+      }
+      log(`correctness Checkout: one CREATED order of one unit per add + checkout on ${writeSystems.join(', ')} (5 samples each)`);
+    }
+    if (ops.includes('Transfer')) {
       for (const s of writeSystems) {
         for (const v of transferVariants.slice(0, 5)) {
           const input = transferInput(v, `bench-check-${s}-${randomBytes(8).toString('hex')}`);
@@ -216,9 +261,13 @@ async function main() {
         for (const [pass, s] of order.entries()) {
           if (WRITE_OPS.includes(op) && s === 'postgraphile') continue; // M1 is not exposed by PostGraphile here
           const half = duration / 2;
-          await load(s, op, variants, transferVariants, connections, Math.min(2, half)); // warm-up
+          await load(s, op, variants, transferVariants, checkoutVariants, connections, Math.min(2, half)); // warm-up
           await stats.query('select pg_stat_statements_reset()');
-          const r = await load(s, op, variants, transferVariants, connections, half);
+          const cpu0 = await serverCpuSeconds(pids[s]);
+          const r = await load(s, op, variants, transferVariants, checkoutVariants, connections, half);
+          const cpu1 = await serverCpuSeconds(pids[s]);
+          // The server process' own CPU (user + system) per request: less noisy than req/s on a shared machine.
+          const serverCpuMsPerRequest = cpu0 !== undefined && cpu1 !== undefined ? ((cpu1 - cpu0) * 1000) / Math.max(1, r.requests) : undefined;
           const { rows: st } = await stats.query(
             `select coalesce(sum(calls), 0)::bigint as calls from pg_stat_statements
               where dbid = (select oid from pg_database where datname = current_database()) and query not ilike '%pg_stat_statements%'
@@ -226,10 +275,10 @@ async function main() {
           );
           // BEGIN/COMMIT are left out: pg_stat_statements does not see them when they are sent
           // as named prepared statements (Fortress), so counting them would not compare like with like.
-          const cell = { system: s, op, connections, pass, ...r, statementsPerRequest: Number(st[0].calls) / Math.max(1, r.requests) };
+          const cell = { system: s, op, connections, pass, ...r, statementsPerRequest: Number(st[0].calls) / Math.max(1, r.requests), serverCpuMsPerRequest };
           cells.push(cell);
           log(
-            `${String(connections).padStart(3)}c ${op.padEnd(17)} ${s.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  stmts/req ${cell.statementsPerRequest.toFixed(2)}`,
+            `${String(connections).padStart(3)}c ${op.padEnd(17)} ${s.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} ${op === 'Checkout' ? 'checkouts/s' : 'req/s'}  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  stmts/req ${cell.statementsPerRequest.toFixed(2)}${serverCpuMsPerRequest !== undefined ? `  server CPU ${serverCpuMsPerRequest.toFixed(2)} ms/req` : ''}`,
           );
           if (r.errorSamples.length) log(`      error samples: ${r.errorSamples.join(' | ')}`);
           if (args.statements) {
@@ -252,10 +301,17 @@ async function main() {
       for (const line of ledger.lines) log(`  ${line}`);
       if (!ledger.ok) process.exitCode = 1;
     }
+    // M2 correctness after the run: stock and reservations match the orders.
+    const stock = stockBefore ? await stockCheck(db.ownerUrl, stockBefore) : undefined;
+    if (stock) {
+      log(`stock check after the run: ${stock.ok ? 'OK' : 'FAILED'}`);
+      for (const line of stock.lines) log(`  ${line}`);
+      if (!stock.ok) process.exitCode = 1;
+    }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
     const versions = await packageVersions();
-    const result = { quick, duration, dataset: { ...size }, machine, versions, pgFlags: process.env.BENCH_PG_FLAGS ?? null, cells, ledger, at: new Date().toISOString() };
+    const result = { quick, duration, dataset: { ...size }, machine, versions, pgFlags: process.env.BENCH_PG_FLAGS ?? null, cells, ledger, stock, at: new Date().toISOString() };
     await mkdir('bench/results', { recursive: true });
     const file = `bench/results/${stamp}.json`;
     await writeFile(file, JSON.stringify(result, null, 2));
@@ -279,11 +335,33 @@ export interface Cell {
   errors: number;
   requests: number;
   statementsPerRequest: number;
+  /** User + system CPU of the server process per request during the pass (Linux /proc; absent elsewhere). */
+  serverCpuMsPerRequest?: number;
   errorSamples?: string[];
 }
 
+const pids: Partial<Record<System, number>> = {};
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; undefined off Linux. */
+async function serverCpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (!pid) return undefined;
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on Linux on every common architecture (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS = 100;
+
 let loadRun = 0;
-async function load(system: System, op: Op, variants: Variant[], transferVariants: TransferVariant[], connections: number, seconds: number) {
+async function load(
+  system: System, op: Op, variants: Variant[], transferVariants: TransferVariant[], checkoutVariants: CheckoutVariant[], connections: number, seconds: number,
+) {
   let graphqlErrors = 0;
   let n = 0;
   const errorSamples: string[] = [];
@@ -298,29 +376,65 @@ async function load(system: System, op: Op, variants: Variant[], transferVariant
     const v = variants[i % variants.length]!;
     return { body: requestBody(system, op, v), token: v.token };
   };
+  const onResponse = (_status: number, res: string) => {
+    if (res.includes('"errors"')) {
+      graphqlErrors += 1;
+      if (errorSamples.length < 3) errorSamples.push(res.slice(0, 300));
+    }
+  };
+  // M2: each connection loops over two requests, addCartItem then checkout, as a member no
+  // other connection is using meanwhile (taken from `idle` at the first request, returned after
+  // the second), so each checkout takes exactly the cart its own add filled.
+  const idle = [...checkoutVariants];
+  type Sequence = { v?: CheckoutVariant; cartId?: string };
+  const checkoutRequests = [
+    {
+      setupRequest: (req: Record<string, unknown>, ctx: Sequence) => {
+        // A member is always free while members ≥ connections (checked before the run); a lost response could leave none.
+        ctx.v = idle.shift() ?? checkoutVariants[Math.floor(Math.random() * checkoutVariants.length)]!;
+        return { ...req, body: addCartItemBody(system, ctx.v), headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.v.token}` } };
+      },
+      onResponse: (status: number, res: string, ctx: Sequence) => {
+        onResponse(status, res);
+        try {
+          ctx.cartId = cartOf(system, JSON.parse(res).data);
+        } catch {
+          ctx.cartId = undefined;
+        }
+      },
+    },
+    {
+      setupRequest: (req: Record<string, unknown>, ctx: Sequence) => ({
+        ...req,
+        body: checkoutBody(system, ctx.v!, ctx.cartId),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.v!.token}` },
+      }),
+      onResponse: (status: number, res: string, ctx: Sequence) => {
+        onResponse(status, res);
+        if (ctx.v) idle.push(ctx.v);
+        ctx.v = undefined;
+      },
+    },
+  ];
   const result = await autocannon({
     url: `http://127.0.0.1:${PORTS[system]}${PATHS[system]}`,
     connections,
     duration: seconds,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    requests: [
+    requests: op === 'Checkout' ? checkoutRequests : [
       {
         setupRequest: (req: Record<string, unknown>) => {
           const b = body(n++);
           return { ...req, body: b.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${b.token}` } };
         },
-        onResponse: (_status: number, res: string) => {
-          if (res.includes('"errors"')) {
-            graphqlErrors += 1;
-            if (errorSamples.length < 3) errorSamples.push(res.slice(0, 300));
-          }
-        },
+        onResponse,
       },
     ],
   } as autocannon.Options);
   return {
-    rps: result.requests.average,
+    // Checkout: iterations (add + checkout, two requests) per second; p50/p99 are per request.
+    rps: op === 'Checkout' ? result.requests.average / 2 : result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + graphqlErrors,

@@ -3,10 +3,11 @@
 import { readFileSync } from 'node:fs';
 
 export type System = 'fortress' | 'postgraphile' | 'floor';
-export type Op = 'ViewerAccounts' | 'AccountStatement' | 'CatalogPage' | 'OrderDetail' | 'Transfer';
-/** The read operations (Q1–Q4); Transfer (M1) is the write, run by Fortress and the floor only. */
+export type Op = 'ViewerAccounts' | 'AccountStatement' | 'CatalogPage' | 'OrderDetail' | 'Transfer' | 'Checkout';
+/** The read operations (Q1–Q4); Transfer (M1) and Checkout (M2) are the writes, run by Fortress and the floor only. */
 export const OPS: Op[] = ['ViewerAccounts', 'AccountStatement', 'CatalogPage', 'OrderDetail'];
-export const WRITE_OPS: Op[] = ['Transfer'];
+export const WRITE_OPS: Op[] = ['Transfer', 'Checkout'];
+type ReadOp = Exclude<Op, 'Transfer' | 'Checkout'>;
 
 // Fortress runs the shipped operations (operations/*.graphql, the persisted-documents manifest).
 const manifest = JSON.parse(readFileSync(new URL('../src/generated/graphql/persisted-documents.json', import.meta.url), 'utf8')) as Record<
@@ -66,8 +67,50 @@ export function transferResult(system: System, data: Json): { transferId: string
   return { transferId: data.transferId, replayed: data.replayed, amount: num(data.amount) };
 }
 
+// M2: one iteration is two requests, each its own request transaction, as a
+// client does it: add one unit of a product to the member's cart (opening
+// one), then check that cart out at the tenant's first location. Fortress
+// loads what its payloads return; the floor returns what the functions return.
+const FORTRESS_ADD_CART_ITEM = `mutation AddCartItem($input: AddCartItemInput!) { addCartItem(input: $input) { cart { rowId } } }`;
+const FORTRESS_CHECKOUT = `mutation Checkout($input: CheckoutInput!) { checkout(input: $input) {
+  order { rowId status totalAmount currency } } }`;
+export const SHIPPING_ADDRESS = { line1: 'Rua Bench 1', city: 'São Paulo', postalCode: '01310-100' };
+
+/** A member who checks out one unit of a random product of their tenant at its first location. */
+export interface CheckoutVariant {
+  token: string;
+  tenantId: string;
+  locationId: string;
+  /** Products of the tenant (stocked at every location). */
+  products: string[];
+}
+
+export function addCartItemBody(system: System, v: CheckoutVariant): string {
+  const input = { productId: v.products[Math.floor(Math.random() * v.products.length)]!, quantity: 1 };
+  if (system === 'floor') return JSON.stringify({ op: 'AddCartItem', variables: input });
+  if (system === 'postgraphile') throw new Error('Checkout is not run against PostGraphile');
+  return JSON.stringify({ query: FORTRESS_ADD_CART_ITEM, variables: { input } });
+}
+
+/** The cart id an AddCartItem response carries (undefined when it failed). */
+export function cartOf(system: System, data: Json): string | undefined {
+  return system === 'fortress' ? data?.addCartItem?.cart?.rowId : data?.cartId;
+}
+
+export function checkoutBody(system: System, v: CheckoutVariant, cartId: string | undefined): string {
+  const input = { cartId: cartId ?? '00000000-0000-0000-0000-000000000000', locationId: v.locationId, shippingAddress: SHIPPING_ADDRESS };
+  if (system === 'floor') return JSON.stringify({ op: 'Checkout', variables: input });
+  if (system === 'postgraphile') throw new Error('Checkout is not run against PostGraphile');
+  return JSON.stringify({ query: FORTRESS_CHECKOUT, variables: { input } });
+}
+
+/** The order id a Checkout response carries. */
+export function orderOf(system: System, data: Json): string | undefined {
+  return system === 'fortress' ? data?.checkout?.order?.rowId : data?.orderId;
+}
+
 const PG_ENTRY = 'rowId type status amount currency occurredAt description';
-const POSTGRAPHILE: Record<Exclude<Op, 'Transfer'>, string> = {
+const POSTGRAPHILE: Record<ReadOp, string> = {
   ViewerAccounts: `query ViewerAccounts { allAccounts(first: 50, orderBy: [PRIMARY_KEY_ASC]) { nodes { rowId name type currency balance
     transactionsByTenantIdAndAccountId(first: 20, orderBy: [OCCURRED_AT_DESC, PRIMARY_KEY_DESC]) {
       nodes { ${PG_ENTRY} categoryByTenantIdAndCategoryId { rowId name } } } } } }`,
@@ -95,7 +138,8 @@ export const STATEMENT_RANGE = { from: '2026-03-01T00:00:00Z', to: '2026-10-01T0
 function variables(op: Op, v: Variant, system: System, page2: boolean) {
   switch (op) {
     case 'Transfer':
-      throw new Error('Transfer bodies come from transferBody()');
+    case 'Checkout':
+      throw new Error(`${op} bodies come from transferBody() / checkoutBodies()`);
     case 'ViewerAccounts':
       return {};
     case 'AccountStatement':
@@ -111,7 +155,7 @@ function variables(op: Op, v: Variant, system: System, page2: boolean) {
 export function requestBody(system: System, op: Op, v: Variant, page2 = true): string {
   const vars = variables(op, v, system, page2);
   if (system === 'floor') return JSON.stringify({ op, variables: vars });
-  return JSON.stringify({ query: system === 'fortress' ? fortressDoc(op) : POSTGRAPHILE[op as Exclude<Op, 'Transfer'>], variables: vars });
+  return JSON.stringify({ query: system === 'fortress' ? fortressDoc(op) : POSTGRAPHILE[op as ReadOp], variables: vars });
 }
 
 type Json = any; // response bodies of three different APIs
@@ -123,6 +167,8 @@ export function canonical(system: System, op: Op, data: Json): unknown {
   switch (op) {
     case 'Transfer':
       return transferResult(system, data);
+    case 'Checkout':
+      throw new Error('Checkout is checked by its own sample (bench/run.ts)');
     case 'ViewerAccounts': {
       const accounts: Json[] =
         system === 'fortress' ? data.accounts.edges.map((e: Json) => e.node) : system === 'postgraphile' ? data.allAccounts.nodes : data;

@@ -9,6 +9,7 @@ import { explainConnectionError } from './db/connection-errors.js';
 import { assertNoDemoUsers } from './db/demo-guard.js';
 import { seedDemo } from './db/seed.js';
 import { demoLogins, type DemoLogin } from './db/demo.js';
+import { startJobWorker, type JobWorker } from './jobs/worker.js';
 
 export interface App {
   env: Env;
@@ -17,6 +18,8 @@ export interface App {
   demo: DemoLogin[];
   /** How GraphiQL is signed in, for the start-up message (development only). */
   graphiqlNote?: string;
+  /** The job worker running inside this process (WORKER_EMBEDDED; development by default), for the start-up message. */
+  workerNote?: string;
   close: () => Promise<void>;
 }
 
@@ -120,12 +123,33 @@ export async function startApp(
       trustProxy: env.TRUST_PROXY === 'true',
       graphiqlSession,
     });
+    // The job worker (src/jobs) in this process: on by default in development
+    // only, so `npm start` expires carts without a second command; deployments
+    // run `npm run worker` beside the server.
+    let worker: JobWorker | undefined;
+    let workerNote: string | undefined;
+    if (env.WORKER_EMBEDDED ? env.WORKER_EMBEDDED === 'true' : development) {
+      const url = env.WORKER_URL ?? prepared.authenticatorUrl;
+      try {
+        worker = await startJobWorker({
+          url,
+          concurrency: env.WORKER_CONCURRENCY,
+          tasks: { orderPaymentTimeoutMinutes: env.ORDER_PAYMENT_TIMEOUT_MINUTES },
+        });
+      } catch (e) {
+        throw explainConnectionError(e, env.WORKER_URL ? 'WORKER_URL' : 'the job worker (WORKER_EMBEDDED)', url);
+      }
+      workerNote = 'Job worker running in this process (expire_carts and expire_orders every minute, as fortress_worker); WORKER_EMBEDDED=false turns it off, `npm run worker` runs one on its own.';
+    }
     return {
       env,
       yoga,
       demo,
       graphiqlNote,
+      workerNote,
       close: async () => {
+        // The worker first: its running jobs finish while the database is still there.
+        await worker?.stop();
         await database.close();
         await prepared.stop();
       },

@@ -42,6 +42,14 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
   /** Set when a reverse proxy sets X-Forwarded-For: client addresses are then read from it. */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** Run the job worker (src/jobs) inside the server process. Default: true in development only. */
+  WORKER_EMBEDDED: z.enum(['true', 'false']).optional(),
+  /** Jobs one worker process runs at once. */
+  WORKER_CONCURRENCY: intFrom(2).pipe(z.number().max(32)),
+  /** The worker's login when it is not the server's own: any role that may `set role fortress_worker`. */
+  WORKER_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a URL like postgres://login:password@host:5432/database' }).optional(),
+  /** Minutes a created (unpaid) order keeps its reserved stock before the expire_orders job cancels it. */
+  ORDER_PAYMENT_TIMEOUT_MINUTES: intFrom(30).pipe(z.number().max(7 * 24 * 60)),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'SEED_DEMO'> & { SEED_DEMO: 'true' | 'false' };
@@ -89,6 +97,14 @@ function checkDatabase<E extends z.infer<typeof databaseSchema>>(env: E): E & { 
 /** The database part of the environment only (migrations and seeds need no JWT secret). */
 export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): DatabaseEnv {
   return checkDatabase(parse(databaseSchema, source));
+}
+
+/** What `npm run worker` needs: the database and the worker settings, no JWT secret. */
+const workerSchema = envSchema.pick({ ...DATABASE_KEYS, WORKER_URL: true, WORKER_CONCURRENCY: true, ORDER_PAYMENT_TIMEOUT_MINUTES: true });
+export type WorkerEnv = DatabaseEnv & Pick<Env, 'WORKER_URL' | 'WORKER_CONCURRENCY' | 'ORDER_PAYMENT_TIMEOUT_MINUTES'>;
+
+export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  return checkDatabase(parse(workerSchema, source));
 }
 
 /** Everything the server needs. */

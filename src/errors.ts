@@ -22,10 +22,13 @@ export const ERROR_CODES = [
   'CURRENCY_MISMATCH',
   'ACCOUNT_CLOSED',
   'INSUFFICIENT_FUNDS',
+  'OUT_OF_STOCK',
+  'INVALID_ORDER_STATE',
   'BALANCE_NOT_ZERO',
   'ALREADY_REVERSED',
   'IDEMPOTENCY_KEY_REUSED',
   'CATEGORY_CYCLE',
+  'IN_USE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'PAYLOAD_TOO_LARGE',
@@ -118,22 +121,46 @@ export const isCommittedFailure = (e: GraphQLError) => (e.originalError as { com
 // Expected failures raised by our SQL functions and triggers: SQLSTATE P0001
 // with the message 'FORTRESS:<CODE>: <text>' (README, "Writing SQL
 // functions"). <CODE> must be in ERROR_CODES; the client sees it with <text>.
+// A DETAIL that is a JSON object adds its keys to the error's extensions
+// (OUT_OF_STOCK's `items`); `code` and `http` stay ours.
 const RAISED_BY_SQL = /^FORTRESS:([A-Z_]+): (.+)$/s;
-function raisedBySql(e: Record<string, unknown>): [ErrorCode, string] | undefined {
-  for (const text of [e.originalMessage, e.message, (e.meta as Record<string, unknown> | undefined)?.message]) {
+const MAX_DETAIL_LENGTH = 16_384;
+const RESERVED_EXTENSIONS = new Set(['code', 'http']);
+type Mapped = [code: ErrorCode, message: string, extensions?: Record<string, unknown>];
+
+/** The extra extensions in a FORTRESS: error's DETAIL: a JSON object, else nothing. */
+function detailExtensions(detail: unknown): Record<string, unknown> | undefined {
+  if (typeof detail !== 'string' || !detail.startsWith('{') || detail.length > MAX_DETAIL_LENGTH) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(detail);
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const extensions = Object.fromEntries(Object.entries(parsed).filter(([key]) => !RESERVED_EXTENSIONS.has(key)));
+  return Object.keys(extensions).length ? extensions : undefined;
+}
+
+function raisedBySql(e: Record<string, unknown>): Mapped | undefined {
+  const meta = e.meta as Record<string, unknown> | undefined;
+  for (const text of [e.originalMessage, e.message, meta?.message]) {
     const m = typeof text === 'string' ? RAISED_BY_SQL.exec(text) : null;
-    if (m && (ERROR_CODES as readonly string[]).includes(m[1]!)) return [m[1] as ErrorCode, m[2]!];
+    if (m && (ERROR_CODES as readonly string[]).includes(m[1]!)) {
+      const extensions = detailExtensions(e.detail ?? meta?.detail);
+      return extensions ? [m[1] as ErrorCode, m[2]!, extensions] : [m[1] as ErrorCode, m[2]!];
+    }
   }
   return undefined;
 }
 
 /** Finds a Prisma code (Pxxxx) or SQLSTATE anywhere in an error's cause chain. */
-function databaseCode(error: unknown): [ErrorCode, string] | undefined {
+function databaseCode(error: unknown): Mapped | undefined {
   const seen = new Set<unknown>();
   let e = error as Record<string, unknown> | undefined;
   // The outermost mapped code, unless a FORTRESS: message turns up further down
   // (Prisma wraps the driver's error, whose message is the exact one).
-  let hit: [ErrorCode, string] | undefined;
+  let hit: Mapped | undefined;
   while (e && typeof e === 'object' && !seen.has(e)) {
     seen.add(e);
     for (const candidate of [e.code, e.originalCode, (e.meta as Record<string, unknown> | undefined)?.code]) {
@@ -184,7 +211,7 @@ export function maskError(error: unknown): Error {
   if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error;
   const path = isGraphQLError(error) ? error.path : undefined;
   const mapped = databaseCode(original);
-  if (mapped) return codedError(mapped[0], mapped[1], {}, { path });
+  if (mapped) return codedError(mapped[0], mapped[1], mapped[2] ?? {}, { path });
   return codedError('INTERNAL_SERVER_ERROR', 'Unexpected error', {}, { path });
 }
 

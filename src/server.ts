@@ -33,6 +33,7 @@ server.listen(env.PORT, env.HOST, () => {
   const url = `http://localhost:${env.PORT}/graphql`;
   console.log(`\nFortress ready in ${process.uptime().toFixed(1)}s: ${url}${env.NODE_ENV === 'development' ? ' (GraphiQL)' : ''}`);
   if (app.graphiqlNote) console.log(app.graphiqlNote);
+  if (app.workerNote) console.log(app.workerNote);
   if (demo.length) {
     console.log(`\nDemo users (password "${demo[0]!.password}"):`);
     for (const d of demo) console.log(`  ${d.tenant.padEnd(7)} ${d.role.padEnd(7)} ${d.email}`);

@@ -279,6 +279,10 @@ export function buildYoga({
     maskedErrors: { maskError, isDev: development },
     // Yoga's own empty-body check stays available for probes; /health below answers JSON.
     healthCheckEndpoint: '/healthz',
+    // useBodyLimit (first plugin) already refuses bodies over MAX_BODY_BYTES, declared or
+    // streamed; Yoga's own 25 MB limit would pipe every body through a TransformStream (an
+    // AbortController and a DOMException per request) to enforce a larger bound.
+    maxRequestBodySize: false,
     context: async ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) =>
       ({
         viewer: await tokens.viewerFromAuthorization(request.headers.get('authorization')),

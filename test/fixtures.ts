@@ -24,7 +24,12 @@ export interface TenantFixture {
   accountX: string;
   accountY: string;
   corporateAccount: string;
+  /** The tenant's BRL clearing account (a system account, seen by owners/admins), as the ledger creates it. */
+  clearingAccount: string;
+  /** x's latest purchase: a debit entry of accountX (10.25, category, merchant) and the withdrawal journal it belongs to. */
   transactionX: string;
+  transferX: string;
+  /** y's purchase, a debit entry of accountY. */
   transactionY: string;
   category: string;
   merchant: string;
@@ -75,16 +80,51 @@ export async function createTenant(pool: pg.Pool | pg.PoolClient, label: string,
   const corporateAccount = await account(null, 'corporate');
   const category = await one(`insert into categories (tenant_id, name) values ($1, 'Food') returning id`, [tenantId]);
   const merchant = await one(`insert into merchants (tenant_id, name, merchant_code) values ($1, 'Shop', $2) returning id`, [tenantId, `M-${suffix}`]);
-  const entry = (accountId: string, n: number) =>
-    one(
-      `insert into transactions (tenant_id, account_id, type, amount, currency, status, occurred_at, category_id, merchant_id, description)
-       values ($1, $2, 'debit', $3, 'BRL', 'posted', now() - make_interval(hours => $4), $5, $6, $7) returning id`,
-      [tenantId, accountId, `${10 + n}.25`, n, category, merchant, `entry ${n}`],
+  // The fixture's money moves the way the ledger moves it (the rows
+  // app.ledger_post writes, sql/functions/ledger.sql): every entry is half of a
+  // journal whose two entries sum to zero. A day ago each account got a deposit
+  // (clearing → account) of exactly what its purchases then took out; each
+  // purchase is a withdrawal (account → clearing) whose debit entry is the
+  // fixture's entry (amount 10.25 + n, category, merchant, `entry n`, n hours
+  // ago). So every balance, the clearing account's too, is 0 and equals its
+  // entries: a fresh fixture tenant reconciles with zero drift
+  // (test/db/functions/reconcile_balances.test.ts).
+  const clearingAccount = await one(
+    `insert into accounts (tenant_id, user_id, name, type, currency, system_kind) values ($1, null, 'Clearing BRL', 'corporate', 'BRL', 'clearing') returning id`,
+    [tenantId],
+  );
+  const journal = async (kind: 'deposit' | 'withdrawal', from: string, to: string, amount: string, hoursAgo: number, purchase?: number) => {
+    const transferId = await one(
+      `insert into transfers (tenant_id, kind, from_account_id, to_account_id, amount, currency, description, category_id, created_by)
+       values ($1, $2, $3, $4, $5, 'BRL', $6, $7, $8) returning id`,
+      [tenantId, kind, from, to, amount, purchase === undefined ? 'opening deposit' : `entry ${purchase}`, purchase === undefined ? null : category, owner],
     );
-  const transactionX = await entry(accountX, 0);
-  for (let n = 1; n < 5; n += 1) await entry(accountX, n);
-  const transactionY = await entry(accountY, 0);
-  await entry(corporateAccount, 0);
+    const { rows } = await pool.query(
+      `insert into transactions (tenant_id, account_id, counterparty_account_id, category_id, merchant_id, type, amount, currency, status,
+                                 occurred_at, description, transfer_id)
+       select $1, side.account_id, side.counterparty_id, j.category_id, side.merchant_id, side.type::transaction_type, j.amount, j.currency,
+              'posted', now() - make_interval(hours => $3), j.description, j.id
+         from transfers j
+        cross join lateral (values (j.from_account_id, j.to_account_id, 'debit', $4::uuid), (j.to_account_id, j.from_account_id, 'credit', null)) side (account_id, counterparty_id, type, merchant_id)
+        where j.tenant_id = $1 and j.id = $2
+       returning id, type`,
+      [tenantId, transferId, hoursAgo, purchase === undefined ? null : merchant],
+    );
+    return { transferId, debit: rows.find((r) => r.type === 'debit').id as string };
+  };
+  const purchases = async (accountId: string, count: number) => {
+    // Σ (10.25 + n) in cents, integers only (money never passes through a float).
+    const cents = count * 1025 + 100 * ((count * (count - 1)) / 2);
+    await journal('deposit', clearingAccount, accountId, `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`, 24);
+    const made = [];
+    for (let n = 0; n < count; n += 1) made.push(await journal('withdrawal', accountId, clearingAccount, `${10 + n}.25`, n, n));
+    return made;
+  };
+  const [purchaseX] = await purchases(accountX, 5);
+  const transactionX = purchaseX!.debit;
+  const transferX = purchaseX!.transferId;
+  const transactionY = (await purchases(accountY, 1))[0]!.debit;
+  await purchases(corporateAccount, 1);
   const product = await one(
     `insert into products (tenant_id, sku, name, category_id, price, currency) values ($1, 'SKU-1', 'Milk', $2, '5.99', 'BRL') returning id`,
     [tenantId, category],
@@ -101,12 +141,13 @@ export async function createTenant(pool: pg.Pool | pg.PoolClient, label: string,
   ]);
   const orderX = await one(`insert into orders (tenant_id, user_id, total_amount, currency) values ($1, $2, '5.99', 'BRL') returning id`, [tenantId, x]);
   const orderItemX = await one(
-    `insert into order_items (tenant_id, order_id, product_id, quantity, unit_price) values ($1, $2, $3, 1, '5.99') returning id`,
+    `insert into order_items (tenant_id, order_id, product_id, quantity, unit_price, product_name, sku, currency)
+     values ($1, $2, $3, 1, '5.99', 'Milk', 'SKU-1', 'BRL') returning id`,
     [tenantId, orderX, product],
   );
   const receiptX = await one(
-    `insert into receipts (tenant_id, user_id, transaction_id, amount, currency) values ($1, $2, $3, '10.25', 'BRL') returning id`,
-    [tenantId, x, transactionX],
+    `insert into receipts (tenant_id, user_id, transaction_id, transfer_id, amount, currency) values ($1, $2, $3, $4, '10.25', 'BRL') returning id`,
+    [tenantId, x, transactionX, transferX],
   );
   const sessionX = await one(
     `insert into sessions (tenant_id, user_id, refresh_token_hash, expires_at) values ($1, $2, $3, now() + interval '30 days') returning id`,
@@ -128,7 +169,8 @@ export async function createTenant(pool: pg.Pool | pg.PoolClient, label: string,
   const users = { owner, admin, x, y };
   const roles = { owner: 'owner', admin: 'admin', x: 'member', y: 'member' } as const;
   return {
-    tenantId, slug, owner, admin, x, y, invitee, accountX, accountY, corporateAccount, transactionX, transactionY, category, merchant, product,
+    tenantId, slug, owner, admin, x, y, invitee, accountX, accountY, corporateAccount, clearingAccount, transactionX, transferX, transactionY,
+    category, merchant, product,
     location, emptyLocation, inventory, cartX, cartItemX, orderX, orderItemX, receiptX, sessionX, loginX, auditLog, outboxEvent,
     token: (who) => signToken(users[who], tenantId, roles[who]),
   };

@@ -143,7 +143,7 @@ export async function gql(
 
 export const errorCodes = (r: { errors?: GqlError[] }) => (r.errors ?? []).map((e) => e.extensions?.code);
 
-export type AppRole = 'fortress_anonymous' | 'fortress_user' | 'fortress_partner' | 'fortress_support';
+export type AppRole = 'fortress_anonymous' | 'fortress_user' | 'fortress_partner' | 'fortress_support' | 'fortress_worker';
 
 /**
  * Runs fn in a transaction on the server's login, set up exactly like a

@@ -1,6 +1,6 @@
 -- The audit trail of the finance tables, written by triggers: whatever path
--- changes an account, a journal, an entry's metadata, a category, a merchant
--- or a receipt (a mutation, a ledger function, the owner's scripts), the
+-- changes an account, a journal, an entry's metadata, a category, a merchant,
+-- a receipt, a product or a location (a mutation, a ledger function, the owner's scripts), the
 -- change and its actor land in audit_logs in the same transaction. The actor
 -- is app.current_user_id() (null when no user is signed in, e.g.
 -- `npm run reconcile` as the owner).
@@ -99,3 +99,11 @@ create or replace trigger audit_merchants
 create or replace trigger audit_receipts
   after insert or update or delete on receipts
   for each row execute function app.audit_row_change('receipt', 'ocr_data');
+-- Catalogue (issue 10). Stock rows have no trigger: the inventory functions
+-- (sql/functions/inventory.sql) audit each change with its reason.
+create or replace trigger audit_products
+  after insert or update or delete on products
+  for each row execute function app.audit_row_change('product');
+create or replace trigger audit_locations
+  after insert or update or delete on locations
+  for each row execute function app.audit_row_change('location');

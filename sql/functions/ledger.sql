@@ -284,27 +284,25 @@ create or replace function app.withdraw(p_account uuid, p_amount numeric, p_curr
   set search_path = pg_catalog, public, pg_temp
   as $$ select * from app.ledger_external('withdrawal', p_account, p_amount, p_currency, p_description, p_idempotency_key) $$;
 
--- reverse_transfer: a counter-journal (to → from, same amount) and the
--- original's entries marked 'reversed'. Owners and admins only. Reversing a
--- journal twice, or a reversal, is ALREADY_REVERSED (a unique index backs
--- this under concurrency: both calls lock the same two accounts first, so
--- the second sees the first's reversal). The reversal needs funds like any
--- movement: it never overdraws the account the money returns from.
-create or replace function app.reverse_transfer(p_transfer uuid, p_reason text)
+-- ledger_reverse: a counter-journal (to → from, same amount) and the
+-- original's entries marked 'reversed'. Internal (no app role executes it):
+-- reverse_transfer (owners/admins) and the order functions' refund
+-- (sql/functions/orders.sql) call it once they have decided the caller may.
+-- Reversing a journal twice, or a reversal, is ALREADY_REVERSED (a unique
+-- index backs this under concurrency: both calls lock the same two accounts
+-- first, so the second sees the first's reversal). The reversal needs funds
+-- like any movement: it never overdraws the account the money returns from
+-- (a system account, such as revenue for a refund, has no such limit).
+create or replace function app.ledger_reverse(p_tenant uuid, p_transfer uuid, p_reason text)
   returns table (transfer_id uuid, replayed boolean)
-  language plpgsql volatile security definer
+  language plpgsql volatile
   set search_path = pg_catalog, public, pg_temp
   as $$
   declare
-    v_tenant uuid := app.ledger_require_tenant();
     v_original transfers%rowtype;
     v_result record;
   begin
-    if not app.is_tenant_admin() then
-      raise exception using errcode = 'P0001', message = 'FORTRESS:FORBIDDEN: Only owners and admins reverse transfers';
-    end if;
-    perform app.require_text('reason', p_reason, 500);
-    select * into v_original from transfers t where t.tenant_id = v_tenant and t.id = p_transfer;
+    select * into v_original from transfers t where t.tenant_id = p_tenant and t.id = p_transfer;
     if not found then
       raise exception using errcode = 'P0001', message = 'FORTRESS:NOT_FOUND: No such transfer';
     end if;
@@ -312,17 +310,34 @@ create or replace function app.reverse_transfer(p_transfer uuid, p_reason text)
       raise exception using errcode = 'P0001', message = 'FORTRESS:ALREADY_REVERSED: A reversal cannot be reversed';
     end if;
     -- Lock both accounts (id order) before looking for an earlier reversal.
-    perform 1 from accounts a where a.tenant_id = v_tenant and a.id in (v_original.from_account_id, v_original.to_account_id)
+    perform 1 from accounts a where a.tenant_id = p_tenant and a.id in (v_original.from_account_id, v_original.to_account_id)
       order by a.id for update;
-    if exists (select 1 from transfers t where t.tenant_id = v_tenant and t.reverses_transfer_id = p_transfer) then
+    if exists (select 1 from transfers t where t.tenant_id = p_tenant and t.reverses_transfer_id = p_transfer) then
       raise exception using errcode = 'P0001', message = 'FORTRESS:ALREADY_REVERSED: This transfer was already reversed';
     end if;
-    select * into v_result from app.ledger_post(v_tenant, 'reversal', v_original.to_account_id, v_original.from_account_id,
+    select * into v_result from app.ledger_post(p_tenant, 'reversal', v_original.to_account_id, v_original.from_account_id,
       v_original.amount, v_original.currency, coalesce('Reversal: ' || p_reason, v_original.description), v_original.category_id,
       null, p_transfer, p_reason, true);
     update transactions t set status = 'reversed', updated_at = now()
-     where t.tenant_id = v_tenant and t.transfer_id = p_transfer and t.status = 'posted';
+     where t.tenant_id = p_tenant and t.transfer_id = p_transfer and t.status = 'posted';
     return query select v_result.transfer_id, v_result.replayed;
+  end
+  $$;
+
+-- reverse_transfer: ledger_reverse for owners and admins of the tenant.
+create or replace function app.reverse_transfer(p_transfer uuid, p_reason text)
+  returns table (transfer_id uuid, replayed boolean)
+  language plpgsql volatile security definer
+  set search_path = pg_catalog, public, pg_temp
+  as $$
+  declare
+    v_tenant uuid := app.ledger_require_tenant();
+  begin
+    if not app.is_tenant_admin() then
+      raise exception using errcode = 'P0001', message = 'FORTRESS:FORBIDDEN: Only owners and admins reverse transfers';
+    end if;
+    perform app.require_text('reason', p_reason, 500);
+    return query select r.transfer_id, r.replayed from app.ledger_reverse(v_tenant, p_transfer, p_reason) r;
   end
   $$;
 
@@ -365,6 +380,7 @@ revoke all on function app.ledger_require_amount(numeric), app.ledger_require_te
   app.ledger_post(uuid, transfer_kind, uuid, uuid, numeric, text, text, uuid, text, uuid, text, boolean),
   app.ledger_optional_text(text, text, integer),
   app.ledger_external(transfer_kind, uuid, numeric, text, text, text),
+  app.ledger_reverse(uuid, uuid, text),
   app.post_transfer(uuid, uuid, numeric, text, text, uuid, text),
   app.deposit(uuid, numeric, text, text, text), app.withdraw(uuid, numeric, text, text, text),
   app.reverse_transfer(uuid, text), app.close_account(uuid)

@@ -10,6 +10,10 @@
 --                           checked by app.current_tenant_role(), not a Postgres role)
 --   fortress_partner        partners: persisted operations only (grants come later)
 --   fortress_support        support staff: masked views only (grants come later)
+--   fortress_worker         the job queue (src/jobs): owns schema graphile_worker
+--                           (prisma/migrations/20261123085100_job_queue), executes the
+--                           job functions (sql/functions/commerce_jobs.sql), reads no
+--                           table; the server login becomes it with -c role=fortress_worker
 do $$
 declare
   r text;
@@ -17,7 +21,7 @@ begin
   if not exists (select from pg_roles where rolname = 'fortress_authenticator') then
     create role fortress_authenticator login noinherit nosuperuser nobypassrls nocreatedb nocreaterole;
   end if;
-  foreach r in array array['fortress_anonymous', 'fortress_user', 'fortress_partner', 'fortress_support'] loop
+  foreach r in array array['fortress_anonymous', 'fortress_user', 'fortress_partner', 'fortress_support', 'fortress_worker'] loop
     if not exists (select from pg_roles where rolname = r) then
       execute format('create role %I nologin noinherit nosuperuser nobypassrls', r);
     end if;

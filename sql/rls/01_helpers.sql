@@ -12,7 +12,7 @@
 -- a real one.
 create schema if not exists app;
 revoke all on schema app from public;
-grant usage on schema app to fortress_anonymous, fortress_user, fortress_partner, fortress_support;
+grant usage on schema app to fortress_anonymous, fortress_user, fortress_partner, fortress_support, fortress_worker;
 
 -- The tenant counts only while the current user is a member of it: a validly
 -- signed token whose user has no membership there (never had, or was removed)
@@ -64,14 +64,15 @@ comment on function app.is_tenant_admin() is 'True when the current user is an o
 
 -- /ready asks whether every migration is applied. The server's login owns
 -- nothing and reads no table, so this narrow definer function returns just
--- the applied migration names.
+-- the applied migration names. The worker (`npm run worker`) asks too, as
+-- fortress_worker, before it starts in production.
 create or replace function app.applied_migrations() returns setof text
   language sql stable security definer
   set search_path = pg_catalog, public, pg_temp
   as $$ select migration_name::text from _prisma_migrations where finished_at is not null and rolled_back_at is null $$;
 revoke all on function app.applied_migrations() from public;
 grant usage on schema app to fortress_authenticator;
-grant execute on function app.applied_migrations() to fortress_authenticator;
+grant execute on function app.applied_migrations() to fortress_authenticator, fortress_worker;
 
 -- Every sql/ file runs again, in a new migration, whenever it changes, on
 -- databases that already ran its previous version (src/db/sql-migrations.ts).

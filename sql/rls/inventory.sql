@@ -1,5 +1,7 @@
--- inventory: shared reference data of a tenant. Every user of the tenant reads it;
--- only owners/admins write it.
+-- inventory: stock of a tenant. Every user of the tenant reads it; nobody
+-- writes it directly: quantity and reserved change only through the inventory
+-- and order functions (security definer), which lock the row, check the
+-- caller's role and audit the change.
 -- Runs again whenever this file changes: start from no policies and no grants.
 call app.reset_table_security('public.inventory');
 alter table inventory enable row level security;
@@ -9,16 +11,7 @@ create policy owner_maintenance on inventory to fortress_owner using (true) with
 
 create policy select_own_tenant on inventory for select to fortress_user
   using (tenant_id = (select app.current_tenant_id()));
-create policy insert_admin on inventory for insert to fortress_user
-  with check (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
-create policy update_admin on inventory for update to fortress_user
-  using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()))
-  with check (tenant_id = (select app.current_tenant_id()));
-create policy delete_admin on inventory for delete to fortress_user
-  using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
 
-grant select, delete on inventory to fortress_user;
-grant insert (tenant_id, product_id, location_id, quantity, reserved, reorder_threshold, last_restock_at) on inventory to fortress_user;
-grant update (quantity, reserved, reorder_threshold, last_restock_at, updated_at) on inventory to fortress_user;
+grant select on inventory to fortress_user;
 
-comment on table inventory is 'Stock per product and location; reserved <= quantity.';
+comment on table inventory is 'Stock per product and location; reserved <= quantity; available = quantity - reserved (generated). Written only by the inventory and order functions.';

@@ -18,7 +18,7 @@ create policy delete_admin on locations for delete to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
 
 grant select, delete on locations to fortress_user;
-grant insert (tenant_id, code, name, address) on locations to fortress_user;
-grant update (code, name, address) on locations to fortress_user;
+grant insert (tenant_id, code, name, address, kind) on locations to fortress_user;
+grant update (code, name, address, kind) on locations to fortress_user;
 
 comment on table locations is 'Stores and warehouses holding inventory.';

@@ -18,7 +18,7 @@ create policy delete_admin on products for delete to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
 
 grant select, delete on products to fortress_user;
-grant insert (tenant_id, sku, name, description, brand, category_id, price, currency, tax_code, attributes) on products to fortress_user;
-grant update (sku, name, description, brand, category_id, price, currency, tax_code, attributes, updated_at) on products to fortress_user;
+grant insert (tenant_id, sku, name, description, brand, category_id, price, currency, tax_code, attributes, active) on products to fortress_user;
+grant update (sku, name, description, brand, category_id, price, currency, tax_code, attributes, active, updated_at) on products to fortress_user;
 
-comment on table products is 'Catalogue; sku unique per tenant.';
+comment on table products is 'Catalogue; sku unique per tenant. Ordered products are deactivated (active = false), not deleted.';

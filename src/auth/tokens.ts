@@ -49,10 +49,18 @@ async function importKey(jwk: JWK): Promise<[string, Key]> {
   return [jwk.kid, { alg, key: (await importJWK(jwk, alg)) as CryptoKey | Uint8Array }];
 }
 
+/** Verified tokens kept (see viewerFromAuthorization); the oldest is dropped beyond this. */
+const VERIFIED_CACHE_MAX = 10_000;
+
 export async function createTokenService(cfg: TokenConfig) {
   const keys = new Map<string, Key>();
   const secretKid = cfg.kid ?? 'hs-1';
-  keys.set(secretKid, { alg: 'HS256', key: new TextEncoder().encode(cfg.secret) });
+  // Imported once: given raw bytes, jose imports the HMAC key into WebCrypto on every verify.
+  const secretKey = await globalThis.crypto.subtle.importKey('raw', new TextEncoder().encode(cfg.secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
+  keys.set(secretKid, { alg: 'HS256', key: secretKey });
   for (const jwk of cfg.verifyKeys ? (JSON.parse(cfg.verifyKeys) as JWK[]) : []) {
     const [kid, key] = await importKey({ ...jwk, d: undefined } as JWK);
     keys.set(kid, key);
@@ -87,13 +95,36 @@ export async function createTokenService(cfg: TokenConfig) {
     return key.key;
   };
 
+  // Tokens that verified, until their `exp`: a client sends the same access token with every
+  // request for its whole lifetime, and its signature check (WebCrypto HMAC, a thread-pool round
+  // trip) was the largest item of the request path's own CPU after the database driver. Keyed by
+  // the exact token text, so a changed byte is verified afresh; only successes are kept, and a
+  // hit is refused from the second its `exp` is reached, as jose refuses it (`exp <= now`). The
+  // keys are fixed for this service's life, so nothing else could change the answer.
+  const verified = new Map<string, { viewer: Extract<Viewer, { kind: 'user' }>; exp: number }>();
+  const remember = (token: string, viewer: Extract<Viewer, { kind: 'user' }>, exp: number) => {
+    if (verified.size >= VERIFIED_CACHE_MAX) {
+      const now = Math.floor(Date.now() / 1000);
+      for (const [t, v] of verified) if (v.exp <= now) verified.delete(t);
+      // Still full of live tokens: drop the oldest (a Map iterates in insertion order).
+      if (verified.size >= VERIFIED_CACHE_MAX) verified.delete(verified.keys().next().value!);
+    }
+    verified.set(token, { viewer, exp });
+  };
+
   /** Authorization header -> viewer. No header: anonymous. A bad token is an error, never anonymous. */
   async function viewerFromAuthorization(header: string | null): Promise<Viewer> {
     if (!header) return { kind: 'anonymous' };
     const match = /^Bearer (\S+)$/i.exec(header.trim());
     if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
+    const token = match[1]!;
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.exp > Math.floor(Date.now() / 1000)) return { ...hit.viewer };
+      verified.delete(token);
+    }
     try {
-      const { payload } = await jwtVerify(match[1]!, resolveKey, {
+      const { payload } = await jwtVerify(token, resolveKey, {
         issuer: cfg.issuer,
         audience: cfg.audience,
         algorithms: ['HS256', 'ES256', 'EdDSA'],
@@ -105,7 +136,9 @@ export async function createTokenService(cfg: TokenConfig) {
         throw unauthenticated('Access token has malformed claims');
       }
       const sessionId = typeof sid === 'string' && UUID.test(sid) ? sid : undefined;
-      return { kind: 'user', userId: sub, tenantId: tid, role: role as TenantRole, ...(sessionId ? { sessionId } : {}) };
+      const viewer = { kind: 'user' as const, userId: sub, tenantId: tid, role: role as TenantRole, ...(sessionId ? { sessionId } : {}) };
+      remember(token, viewer, payload.exp!);
+      return { ...viewer };
     } catch (e) {
       if (e instanceof GraphQLError) throw e;
       if (e instanceof errors.JOSEError || e instanceof TypeError) throw unauthenticated();

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { ExactPrismaPg } from './exact-json.js';
+import { mergeBeginWithIdentity } from './identity.js';
 
 export interface DbOptions {
   url: string;
@@ -28,6 +29,8 @@ export function createDatabase(opts: DbOptions): Database {
   // An idle client losing its connection (database restart, Ctrl-C reaching
   // Postgres first) must not crash the process; the pool replaces it.
   pool.on('error', (e) => console.warn(`[db] idle connection closed: ${e.message}`));
+  // A request transaction's BEGIN and its identity statement in one round trip.
+  mergeBeginWithIdentity(pool);
   // Named (prepared) statements: Postgres parses and plans each distinct query
   // text once per connection instead of on every request. Query texts are
   // parameterised, so their number is bounded by the schema's selection shapes;
@@ -42,7 +45,13 @@ export function createDatabase(opts: DbOptions): Database {
     return name;
   };
   // ExactPrismaPg: Prisma's pg adapter, but money in nested (JSON) results stays exact (./exact-json.ts).
-  const prisma = new PrismaClient({ adapter: new ExactPrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql) }) });
+  // errorFormat 'minimal': otherwise every client call captures a stack (`new Error()`) to point
+  // a validation error at its call site, a few percent of a request's CPU. Errors reach clients
+  // masked by code (src/errors.ts) either way; only the server log's message is shorter.
+  const prisma = new PrismaClient({
+    adapter: new ExactPrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql) }),
+    errorFormat: 'minimal',
+  });
   return {
     prisma,
     pool,

@@ -2,11 +2,14 @@
 // Prisma's own _prisma_migrations table (same columns and checksums), so
 // `prisma migrate deploy` and this runner agree where Prisma's schema-engine
 // binary is available. Written by hand because that binary cannot be
-// downloaded on our machines (see design.md, "Environment facts").
+// downloaded on our machines (see design.md, "Environment facts"). Then the
+// job queue's schema (src/jobs/worker.ts), which graphile-worker migrates
+// itself.
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
+import { migrateJobQueue } from '../jobs/worker.js';
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
 // Same key as Prisma's migrate lock, so the two never run concurrently.
@@ -68,6 +71,10 @@ export async function migrate(
       applied.push(m.name);
       log(`applied ${m.name}`);
     }
+    // Then the job queue's own (graphile-worker's) migrations, as
+    // fortress_worker, under the same lock: deploying creates the queue's
+    // tables, owned by that role, before any worker starts.
+    await migrateJobQueue(ownerUrl, client, log);
     if (opts.authenticatorPassword) {
       // The password is a secret, so it is set here from the environment, never in a migration.
       await client.query(

@@ -2,16 +2,13 @@
 // first statement sets the Postgres role and the tenant/user settings, all
 // transaction-local (set_config(..., true)), so a pooled connection never
 // carries them into the next request. RLS policies read them.
+// The BEGIN before it travels in the same round trip (./identity.ts).
 import type { Database } from './client.js';
 import type { Viewer } from '../auth/tokens.js';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace.js';
+import { IDENTITY_SQL, PG_ROLE } from './identity.js';
 
 export type Db = TransactionClient;
-
-const PG_ROLE: Record<Viewer['kind'], string> = {
-  anonymous: 'fortress_anonymous',
-  user: 'fortress_user',
-};
 
 /** Thrown inside the transaction to roll it back while still returning `result`. */
 export class Rollback<T> {
@@ -25,9 +22,8 @@ export class Rollback<T> {
 export async function applyIdentity(db: Db, viewer: Viewer) {
   const tenantId = viewer.kind === 'user' ? viewer.tenantId : '';
   const userId = viewer.kind === 'user' ? viewer.userId : '';
-  await db.$executeRaw`select set_config('role', ${PG_ROLE[viewer.kind]}, true),
-    set_config('app.current_tenant_id', ${tenantId}, true),
-    set_config('app.current_user_id', ${userId}, true)`;
+  // A constant text with bind parameters (never interpolated): ./identity.ts recognises it.
+  await db.$executeRawUnsafe(IDENTITY_SQL, PG_ROLE[viewer.kind], tenantId, userId);
 }
 
 export async function withRequestTransaction<T>(database: Database, viewer: Viewer, fn: (db: Db) => Promise<T>): Promise<T> {

@@ -1,7 +1,10 @@
 // Demo data: two tenants, each with an owner (admin@<tenant>.test) and two members, accounts
 // with ledger history, a category tree, merchants, products stocked in two
-// locations, a cart and an order. Runs once (skips when the demo tenant
-// exists), as the owner, in one transaction.
+// locations, open carts and orders in every state. Runs once (skips when the
+// demo tenant exists), as the owner, in one transaction. Ledger history,
+// stock, carts and orders go through the SQL functions the API calls, so the
+// demo keeps their invariants (balances reconcile; reserved stock is what the
+// created and paid orders hold).
 import pg from 'pg';
 import { hashPassword } from '../auth/passwords.js';
 
@@ -79,52 +82,20 @@ export async function seedDemo(ownerUrl: string, log: (m: string) => void = () =
       for (const [code, name] of [['STORE-1', 'Downtown store'], ['WH-1', 'Central warehouse']]) {
         locations.push(await q('insert into locations (tenant_id, code, name) values ($1, $2, $3) returning id', [tenantId, code, name]));
       }
-      const products: { id: string; price: string }[] = [];
+      const products: string[] = [];
       for (const [i, [name, category, price]] of PRODUCTS.entries()) {
-        const id = await q(
+        products.push(await q(
           'insert into products (tenant_id, sku, name, brand, category_id, price, currency) values ($1, $2, $3, $4, $5, $6, $7) returning id',
           [tenantId, `SKU-${String(i + 1).padStart(4, '0')}`, name, i % 2 ? 'Fortress Basics' : 'Casa', categories[category], price, 'BRL'],
-        );
-        products.push({ id, price });
-        for (const [l, locationId] of locations.entries()) {
-          await client.query(
-            `insert into inventory (tenant_id, product_id, location_id, quantity, reserved, reorder_threshold, last_restock_at)
-             values ($1, $2, $3, $4, $5, 10, now() - interval '3 days')`,
-            [tenantId, id, locationId, 20 + ((i * 13 + l * 7) % 80), i % 3],
-          );
-        }
+        ));
       }
-      // The first member has an open cart and a paid order.
-      const shopper = userIds[1]!;
-      const cartId = await q('insert into carts (tenant_id, user_id) values ($1, $2) returning id', [tenantId, shopper]);
-      for (const p of products.slice(0, 3)) {
-        await client.query('insert into cart_items (tenant_id, cart_id, product_id, quantity) values ($1, $2, $3, 2)', [tenantId, cartId, p.id]);
-      }
-      const lines = products.slice(3, 6);
-      const orderId = await q(
-        `insert into orders (tenant_id, user_id, status, total_amount, currency, shipping_address, payment_reference)
-         values ($1, $2, 'paid', 0, 'BRL', $3, 'PAY-DEMO-1') returning id`,
-        [tenantId, shopper, JSON.stringify({ city: 'São Paulo', street: 'Av. Paulista 1000' })],
-      );
-      for (const p of lines) {
-        await client.query('insert into order_items (tenant_id, order_id, product_id, quantity, unit_price) values ($1, $2, $3, 1, $4)', [
-          tenantId, orderId, p.id, p.price,
-        ]);
-      }
-      // The total is summed in Postgres (numeric), never in JavaScript floats.
-      const { rows: totals } = await client.query<{ total: string }>(
-        `update orders o set total_amount = (select sum(i.unit_price * i.quantity) from order_items i where i.tenant_id = o.tenant_id and i.order_id = o.id)
-          where o.tenant_id = $1 and o.id = $2 returning o.total_amount::text as total`,
-        [tenantId, orderId],
-      );
-      const total = totals[0]!.total;
+      await seedCommerce(client, {
+        tenantId, ownerUserId: userIds[0]!, members: userIds.slice(1), wallets: userIds.slice(1).map((_, m) => accounts[`${m + 1}:Wallet`]!),
+        products, locations, slug: tenant.slug,
+      });
       await client.query(
         `insert into audit_logs (tenant_id, user_id, entity, entity_id, action, diff) values ($1, null, 'tenant', $1, 'seed', '{}')`,
         [tenantId],
-      );
-      await client.query(
-        `insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload) values ($1, 'order', $2, 'OrderPaid', $3)`,
-        [tenantId, orderId, JSON.stringify({ orderId, total })],
       );
       log(`seeded tenant ${tenant.slug}`);
     }
@@ -214,3 +185,89 @@ async function seedLedger(client: pg.Client, s: LedgerSeed) {
   return journals.length;
 }
 
+
+interface CommerceSeed {
+  tenantId: string;
+  slug: string;
+  ownerUserId: string;
+  /** The members (not the owner), and each one's wallet (BRL), in the same order. */
+  members: string[];
+  wallets: string[];
+  products: string[];
+  /** [store, warehouse]. */
+  locations: string[];
+}
+
+/**
+ * Stock, carts and orders in every state, through the functions the API
+ * calls (sql/functions/{inventory,carts,orders,ledger}.sql), acting as the
+ * owner or as a member by setting the same transaction-local settings a
+ * request sets (see seedLedger). Orders are placed now: a `created` one is
+ * cancelled by the expiry job once ORDER_PAYMENT_TIMEOUT_MINUTES pass (and
+ * open carts are removed 2 h after their last change), as in production.
+ */
+async function seedCommerce(client: pg.Client, s: CommerceSeed) {
+  const actAs = (userId: string) =>
+    client.query(`select set_config('app.current_tenant_id', $1, true), set_config('app.current_user_id', $2, true)`, [s.tenantId, userId]);
+  const one = async <T>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows[0] as T;
+  const [store, warehouse] = s.locations as [string, string];
+
+  // The owner stocks both locations and funds each member's wallet for shopping.
+  await actAs(s.ownerUserId);
+  for (const [i, product] of s.products.entries()) {
+    for (const [l, location] of s.locations.entries()) {
+      await client.query('select app.restock($1, $2, $3, $4)', [product, location, 20 + ((i * 13 + l * 7) % 80), 'Opening stock']);
+      await client.query('select app.set_reorder_threshold($1, $2, 10)', [product, location]);
+    }
+  }
+  for (const [m, wallet] of s.wallets.entries()) {
+    await client.query('select transfer_id from app.deposit($1, $2, $3, $4, $5)', [wallet, '500.00', 'BRL', 'Shopping credit', `seed-${s.slug}-shopping-${m}`]);
+  }
+
+  const address = (street: string) => JSON.stringify({ street, city: 'São Paulo', postalCode: '01310-100' });
+  /** As `member`: adds the lines (opening a cart), checks it out at `location`; the order id. */
+  const order = async (member: number, lines: [product: number, quantity: number][], location = store) => {
+    await actAs(s.members[member]!);
+    let cart = '';
+    for (const [product, quantity] of lines) {
+      cart = (await one<{ cart_id: string }>('select cart_id from app.cart_add_item($1, $2)', [s.products[product], quantity])).cart_id;
+    }
+    return (await one<{ id: string }>('select app.checkout($1, $2, $3) as id', [cart, location, address(`Av. Paulista ${1000 + member}`)])).id;
+  };
+  const pay = async (member: number, orderId: string) => {
+    await actAs(s.members[member]!);
+    await client.query('select * from app.pay_order($1, $2)', [orderId, s.wallets[member]]);
+  };
+  const asOwner = async (sql: string, orderId: string) => {
+    await actAs(s.ownerUserId);
+    await client.query(sql, [orderId]);
+  };
+
+  // created: awaiting payment.
+  await order(0, [[3, 1], [4, 1], [5, 1]]);
+  // paid.
+  await pay(0, await order(0, [[0, 1], [8, 2]]));
+  // shipped (from the warehouse).
+  const shipped = await order(1, [[1, 2], [6, 3]], warehouse);
+  await pay(1, shipped);
+  await asOwner('select app.ship_order($1)', shipped);
+  // delivered.
+  const delivered = await order(1, [[2, 1], [9, 6]]);
+  await pay(1, delivered);
+  await asOwner('select app.ship_order($1)', delivered);
+  await asOwner('select app.deliver_order($1)', delivered);
+  // cancelled by the member before paying: the reservation goes back.
+  const dropped = await order(0, [[7, 2]]);
+  await actAs(s.members[0]!);
+  await client.query('select app.cancel_order($1, $2)', [dropped, 'Ordered by mistake']);
+  // paid, then cancelled by the owner: refunded by reversing the payment.
+  const refunded = await order(1, [[4, 2], [8, 1]]);
+  await pay(1, refunded);
+  await asOwner(`select app.cancel_order($1, 'Out of delivery range')`, refunded);
+  // Open carts: the first member's holds three products, the second's one.
+  await actAs(s.members[0]!);
+  for (const product of [0, 1, 2]) await client.query('select app.cart_add_item($1, 2)', [s.products[product]]);
+  await actAs(s.members[1]!);
+  await client.query('select app.cart_add_item($1, 1)', [s.products[5]]);
+  await client.query(`select set_config('app.current_tenant_id', '', true), set_config('app.current_user_id', '', true)`);
+}

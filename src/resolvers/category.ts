@@ -52,3 +52,38 @@ export async function moveCategory(db: Db, viewer: UserViewer, input: { rowId: s
   });
   return category;
 }
+
+/**
+ * Deletes a category through app.delete_category (sql/functions/category.sql):
+ * owners/admins only (authScopes + the function's own check); entries,
+ * journals and products that referred to it become uncategorised (metadata
+ * only: amounts and balances are never touched; the triggers audit each
+ * cleared entry and journal, and the category's delete); a category with
+ * subcategories is IN_USE; one the caller cannot see is NOT_FOUND.
+ */
+export async function deleteCategory(db: Db, viewer: UserViewer, input: { rowId: string }) {
+  const [row] = await db.$queryRaw<
+    { category_name: string; category_parent_id: string | null; entries_cleared: number; transfers_cleared: number; products_cleared: number }[]
+  >`select * from app.delete_category(${input.rowId}::uuid)`;
+  const deleted = {
+    id: input.rowId,
+    name: row!.category_name,
+    parentId: row!.category_parent_id,
+    entriesCleared: row!.entries_cleared,
+    transfersCleared: row!.transfers_cleared,
+    productsCleared: row!.products_cleared,
+  };
+  await recordEvent(db, viewer, {
+    aggregate: 'category',
+    aggregateId: deleted.id,
+    eventType: 'CategoryDeleted',
+    payload: {
+      name: deleted.name,
+      parentId: deleted.parentId,
+      entriesCleared: deleted.entriesCleared,
+      transfersCleared: deleted.transfersCleared,
+      productsCleared: deleted.productsCleared,
+    },
+  });
+  return deleted;
+}

@@ -2,6 +2,7 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/request.js';
 import type { UserViewer } from '../context.js';
+import { notFound } from '../errors.js';
 import { recordEvent } from './audit.js';
 
 export interface MerchantFields {
@@ -48,4 +49,31 @@ export async function updateMerchant(db: Db, viewer: UserViewer, input: Merchant
     payload: { name: input.name, merchantCode: input.merchantCode, category: input.category } as Prisma.InputJsonValue,
   });
   return merchant;
+}
+
+/**
+ * Deletes a merchant: owners/admins only (authScopes + the merchants delete
+ * policy). Ledger entries and receipts that named it lose their merchant
+ * (metadata only; each cleared entry and receipt is audited by its table's
+ * trigger). This needs no definer function: an owner/admin may change the
+ * merchant of any entry and receipt of the tenant (column grants + policies).
+ * The merchant is locked first, so an entry categorised with it meanwhile
+ * either came first (and is cleared) or finds it gone (INVALID_REFERENCE).
+ * One the caller cannot see (or change) is NOT_FOUND.
+ */
+export async function deleteMerchant(db: Db, viewer: UserViewer, input: { rowId: string }) {
+  const [merchant] = await db.$queryRaw<{ name: string; merchant_code: string | null }[]>`
+    select m.name, m.merchant_code from merchants m where m.id = ${input.rowId}::uuid for update`;
+  if (!merchant) throw notFound('No such merchant');
+  const entries = await db.transaction.updateMany({ where: { merchantId: input.rowId }, data: { merchantId: null } });
+  const receipts = await db.receipt.updateMany({ where: { merchantId: input.rowId }, data: { merchantId: null } });
+  await db.merchant.delete({ where: { id: input.rowId }, select: { id: true } });
+  const deleted = { id: input.rowId, name: merchant.name, entriesCleared: entries.count, receiptsCleared: receipts.count };
+  await recordEvent(db, viewer, {
+    aggregate: 'merchant',
+    aggregateId: deleted.id,
+    eventType: 'MerchantDeleted',
+    payload: { name: merchant.name, merchantCode: merchant.merchant_code, entriesCleared: entries.count, receiptsCleared: receipts.count },
+  });
+  return deleted;
 }

@@ -34,14 +34,28 @@ export interface StatementFilter {
   search?: string | null;
 }
 
-/** The filters, for the page and for its totalCount (entries of `t`). */
+/**
+ * A category and every category below it, as spendingByCategory rolls them up
+ * (a recursive walk down categories (tenant_id, parent_id); the tree has no
+ * cycles, and the depth bound is only a guard). Empty for a null id.
+ */
+function subtreeSql(categoryId: string | null) {
+  return Prisma.sql`with recursive subtree (id, depth) as (
+        select c.id, 0 from categories c where c.id = ${categoryId}::uuid
+        union all
+        select c.id, subtree.depth + 1 from categories c join subtree on c.parent_id = subtree.id where subtree.depth < 100
+      )
+      select subtree.id from subtree`;
+}
+
+/** The filters, for the page and for its totalCount (entries of `t`); a category includes its subcategories. */
 function filterSql(f: StatementFilter) {
   const search = f.search ? `%${escapeLike(f.search)}%` : null;
   return Prisma.sql`(${f.occurredFrom ?? null}::timestamptz is null or s.occurred_at >= ${f.occurredFrom ?? null}::timestamptz)
     and (${f.occurredTo ?? null}::timestamptz is null or s.occurred_at < ${f.occurredTo ?? null}::timestamptz)
     and (${f.type ?? null}::transaction_type is null or s.type = ${f.type ?? null}::transaction_type)
     and (${f.status ?? null}::transaction_status is null or s.status = ${f.status ?? null}::transaction_status)
-    and (${f.categoryId ?? null}::uuid is null or s.category_id = ${f.categoryId ?? null}::uuid)
+    and (${f.categoryId ?? null}::uuid is null or s.category_id in (${subtreeSql(f.categoryId ?? null)}))
     and (${f.merchantId ?? null}::uuid is null or s.merchant_id = ${f.merchantId ?? null}::uuid)
     and (${search}::text is null or s.description ilike ${search}::text)`;
 }

@@ -4,7 +4,7 @@ import { builder } from './builder.js';
 import { LENGTH, RULES } from './limits.js';
 import { DOC } from './docs.js';
 import { requireUser } from '../context.js';
-import { createCategory, moveCategory, renameCategory } from '../resolvers/category.js';
+import { createCategory, deleteCategory, moveCategory, renameCategory } from '../resolvers/category.js';
 
 export const CategoryNode = builder.prismaNode('Category', {
   id: { field: 'id' },
@@ -140,3 +140,46 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+const DeleteCategoryInput = builder.inputType('DeleteCategoryInput', {
+  description: 'The category `deleteCategory` removes.',
+  fields: (t) => ({
+    rowId: t.field({
+      type: 'UUID',
+      required: true,
+      description: 'The category (its `rowId`); NOT_FOUND when there is none in the tenant, IN_USE while it has subcategories.',
+    }),
+  }),
+});
+
+type DeletedCategory = Awaited<ReturnType<typeof deleteCategory>>;
+
+const DeleteCategoryPayload = builder.objectRef<DeletedCategory>('DeleteCategoryPayload').implement({
+  description: 'Result of `deleteCategory`: what was deleted and how many rows lost their category.',
+  fields: (t) => ({
+    deletedCategoryId: t.globalID({
+      description: 'Global id of the deleted category (to drop it from client caches).',
+      resolve: (p) => ({ type: 'Category', id: p.id }),
+    }),
+    deletedRowId: t.field({ type: 'UUID', description: 'The deleted category\'s `rowId`.', resolve: (p) => p.id }),
+    parent: t.prismaField({
+      type: 'Category',
+      nullable: true,
+      description: 'The category it was under, as it now is; null when it was at the top of the tree.',
+      resolve: (query, p, _args, ctx) => (p.parentId ? ctx.db.category.findUnique({ ...query, where: { id: p.parentId } }) : null),
+    }),
+    entriesCleared: t.exposeInt('entriesCleared', { description: 'Ledger entries that had this category and now have none (amounts untouched).' }),
+    transfersCleared: t.exposeInt('transfersCleared', { description: 'Transfers (journals) that had this category and now have none.' }),
+    productsCleared: t.exposeInt('productsCleared', { description: 'Products that had this category and now have none.' }),
+  }),
+});
+
+builder.mutationField('deleteCategory', (t) =>
+  t.field({
+    type: DeleteCategoryPayload,
+    description: `Deletes a category. Ledger entries, transfers and products that had it become uncategorised (metadata only: amounts and balances never change); a category that still has subcategories is IN_USE (move or delete them first). ${DOC.adminOnly} Audited and announced in the outbox (\`CategoryDeleted\`).`,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: DeleteCategoryInput, required: true, description: 'The category to delete.' }) },
+    resolve: (_root, { input }, ctx) => deleteCategory(ctx.db, requireUser(ctx), input),
+  }),
+);

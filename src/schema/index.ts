@@ -16,6 +16,7 @@ import './merchant.js';
 import './receipt.js';
 import './statementLine.js';
 import './categorySpending.js';
+import './productSales.js';
 import './product.js';
 import './location.js';
 import './inventory.js';

@@ -33,6 +33,10 @@ export const LENGTH = {
   sku: 100,
   entity: 100,
   storageKey: 1_024,
+  /** Why stock changed (restock, adjustStock). */
+  reason: 500,
+  /** Product descriptions. */
+  description: 2_000,
 } as const;
 
 /** Extensions an argument or input field may declare (read by src/inputLimits.ts). */
@@ -64,6 +68,22 @@ export const RULES = {
     .refine((v) => !v.split('/').includes('..'), 'must not contain a .. segment'),
   /** Money that is never negative (receipts): the Decimal scalar has checked the format. */
   nonNegativeDecimal: z.string().refine((v) => !v.startsWith('-'), 'must not be negative'),
+  /** Product names: trimmed, 1 to 200 characters. */
+  productName: z.string().trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters'),
+  /** SKUs and location codes: trimmed, 1 to 100 characters, no spaces inside. */
+  sku: z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters').regex(/^\S+$/, 'must not contain spaces'),
+  /** Optional free text (product descriptions): trimmed, 1 to 2,000 characters. */
+  description: z.string().trim().min(1, 'must not be blank').max(2000, 'must be at most 2000 characters'),
+  /** Prices, numeric(12,2): from 0 to 9999999999.99, at most 2 decimals (the Decimal scalar has checked the format). */
+  price: z.string().regex(/^\d{1,10}(\.\d{1,2}0*)?$/, 'must be from 0 to 9999999999.99 with at most 2 decimals'),
+  /** Why stock changed: trimmed, 1 to 500 characters. */
+  reason: z.string().trim().min(1, 'must not be blank').max(500, 'must be at most 500 characters'),
+  /** Units added by a restock. */
+  restockQuantity: z.number().int().min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000'),
+  /** A stock correction: non-zero, at most a million units either way. */
+  stockDelta: z.number().int().min(-1_000_000, 'must be at least -1000000').max(1_000_000, 'must be at most 1000000').refine((v) => v !== 0, 'must not be 0'),
+  /** Reorder levels. */
+  reorderThreshold: z.number().int().min(0, 'must not be negative').max(1_000_000, 'must be at most 1000000'),
   /** Emails are stored and compared trimmed and in lower case. */
   email: z.string().trim().toLowerCase(),
 } as const;

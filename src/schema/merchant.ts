@@ -3,7 +3,7 @@ import type { Merchant, Prisma } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { LENGTH, RULES } from './limits.js';
 import { requireUser } from '../context.js';
-import { createMerchant, updateMerchant } from '../resolvers/merchant.js';
+import { createMerchant, deleteMerchant, updateMerchant } from '../resolvers/merchant.js';
 import { DOC } from './docs.js';
 import { containsText } from './search.js';
 
@@ -114,3 +114,35 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+const DeleteMerchantInput = builder.inputType('DeleteMerchantInput', {
+  description: 'The merchant `deleteMerchant` removes.',
+  fields: (t) => ({
+    rowId: t.field({ type: 'UUID', required: true, description: 'The merchant (its `rowId`); NOT_FOUND when there is none in the tenant.' }),
+  }),
+});
+
+type DeletedMerchant = Awaited<ReturnType<typeof deleteMerchant>>;
+
+const DeleteMerchantPayload = builder.objectRef<DeletedMerchant>('DeleteMerchantPayload').implement({
+  description: 'Result of `deleteMerchant`: what was deleted and how many rows lost their merchant.',
+  fields: (t) => ({
+    deletedMerchantId: t.globalID({
+      description: 'Global id of the deleted merchant (to drop it from client caches).',
+      resolve: (p) => ({ type: 'Merchant', id: p.id }),
+    }),
+    deletedRowId: t.field({ type: 'UUID', description: "The deleted merchant's `rowId`.", resolve: (p) => p.id }),
+    entriesCleared: t.exposeInt('entriesCleared', { description: 'Ledger entries that named this merchant and now name none (amounts untouched).' }),
+    receiptsCleared: t.exposeInt('receiptsCleared', { description: 'Receipts that named this merchant and now name none.' }),
+  }),
+});
+
+builder.mutationField('deleteMerchant', (t) =>
+  t.field({
+    type: DeleteMerchantPayload,
+    description: `Deletes a merchant. Ledger entries and receipts that named it keep everything but the merchant (metadata only: amounts and balances never change). ${DOC.adminOnly} Audited and announced in the outbox (\`MerchantDeleted\`).`,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: DeleteMerchantInput, required: true, description: 'The merchant to delete.' }) },
+    resolve: (_root, { input }, ctx) => deleteMerchant(ctx.db, requireUser(ctx), input),
+  }),
+);

@@ -39,7 +39,7 @@ const StatementFilterInput = builder.inputType('StatementFilter', {
     occurredTo: t.field({ type: 'DateTime', required: false, description: 'Only entries that occurred before this time (exclusive).' }),
     type: t.field({ type: TransactionTypeEnum, required: false, description: 'Only entries of this kind.' }),
     status: t.field({ type: TransactionStatusEnum, required: false, description: 'Only entries in this status.' }),
-    categoryId: t.field({ type: 'UUID', required: false, description: 'Only entries of this category (its `rowId`), not of its subcategories.' }),
+    categoryId: t.field({ type: 'UUID', required: false, description: 'Only entries of this category (its `rowId`) or of any of its subcategories.' }),
     merchantId: t.field({ type: 'UUID', required: false, description: 'Only entries of this merchant (its `rowId`).' }),
     search: t.string({
       required: false,

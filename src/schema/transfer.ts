@@ -5,7 +5,7 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { GraphQLResolveInfo } from 'graphql';
 import { TransferKind } from '../generated/prisma/enums.js';
-import type { Account, Transfer } from '../generated/prisma/client.js';
+import type { Account, Prisma, Transfer } from '../generated/prisma/client.js';
 import { builder, prismaEnumType } from './builder.js';
 import { DOC } from './docs.js';
 import { AccountNode } from './account.js';
@@ -21,6 +21,7 @@ export const TransferKindEnum = prismaEnumType('TransferKind', TransferKind, 'Wh
   deposit: "Money entering the tenant: from its clearing account into an account.",
   withdrawal: "Money leaving the tenant: from an account to its clearing account.",
   reversal: 'The counter-journal of an earlier transfer (see `reverses`).',
+  payment: "An order's payment: from the customer's account into the tenant's revenue account.",
 });
 
 const TransferNode = builder.prismaNode('Transfer', {
@@ -85,6 +86,42 @@ const loadTransfer = (ctx: Context, info: GraphQLResolveInfo, posted: PostResult
   ctx.db.transfer.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: [path] }), where: { id: posted.transferId } });
 const loadAccount = (ctx: Context, info: GraphQLResolveInfo, id: string, path: string) =>
   ctx.db.account.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: [path] }), where: { id } });
+
+type Selection = { select?: Record<string, unknown>; include?: Record<string, unknown> };
+
+/**
+ * The posted transfer (selection under `transfer`) and the payload's account
+ * (selection under `accountPath`), which is the transfer's `relation` end, in
+ * one query: the account rides along as that relation (a join), saving a
+ * statement and a round trip while the posting's row locks are held. The same
+ * rows through the same policies as loadTransfer + loadAccount, which stay the
+ * fallback: when the transfer's own selection already loads that relation, or
+ * the joined account is not `accountId` or not visible (so the error is theirs).
+ */
+async function loadPosted(
+  ctx: Context, info: GraphQLResolveInfo, posted: PostResult, accountPath: string, relation: 'fromAccount' | 'toAccount', accountId: string,
+) {
+  const transferQuery = queryFromInfo({ context: ctx, info, path: ['transfer'] }) as Selection;
+  const own = transferQuery.select ?? transferQuery.include;
+  if (own && relation in own) {
+    return { transfer: await loadTransfer(ctx, info, posted, 'transfer'), account: await loadAccount(ctx, info, accountId, accountPath) };
+  }
+  const accountQuery = queryFromInfo({ context: ctx, info, path: [accountPath] }) as Selection;
+  const joined = accountQuery.select || accountQuery.include ? accountQuery : true;
+  const idField = `${relation}Id` as const;
+  const query = (
+    transferQuery.select
+      ? { select: { ...transferQuery.select, [idField]: true, [relation]: joined } }
+      : { include: { ...transferQuery.include, [relation]: joined } }
+  ) as Pick<Prisma.TransferFindUniqueOrThrowArgs, 'select' | 'include'>;
+  const row = (await ctx.db.transfer.findUniqueOrThrow({ ...query, where: { id: posted.transferId } })) as unknown as Transfer &
+    Record<typeof relation, Account | null>;
+  const { [relation]: account, ...transfer } = row;
+  return {
+    transfer: transfer as Transfer,
+    account: account && row[idField] === accountId ? account : await loadAccount(ctx, info, accountId, accountPath),
+  };
+}
 
 const IDEMPOTENCY_KEY = {
   required: false,
@@ -160,11 +197,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: TransferInput, required: true, description: 'The movement.' }) },
     resolve: async (_root, { input }, ctx, info) => {
       const posted = await transfer(ctx.db, requireUser(ctx), input);
-      return {
-        transfer: await loadTransfer(ctx, info, posted, 'transfer'),
-        fromAccount: await loadAccount(ctx, info, input.fromAccountId, 'fromAccount'),
-        replayed: posted.replayed,
-      };
+      const loaded = await loadPosted(ctx, info, posted, 'fromAccount', 'fromAccount', input.fromAccountId);
+      return { transfer: loaded.transfer, fromAccount: loaded.account, replayed: posted.replayed };
     },
   }),
   deposit: t.field({
@@ -174,7 +208,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DepositInput, required: true, description: 'The deposit.' }) },
     resolve: async (_root, { input }, ctx, info) => {
       const posted = await deposit(ctx.db, requireUser(ctx), input);
-      return { transfer: await loadTransfer(ctx, info, posted, 'transfer'), account: await loadAccount(ctx, info, input.accountId, 'account'), replayed: posted.replayed };
+      const loaded = await loadPosted(ctx, info, posted, 'account', 'toAccount', input.accountId);
+      return { ...loaded, replayed: posted.replayed };
     },
   }),
   withdraw: t.field({
@@ -184,7 +219,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: WithdrawInput, required: true, description: 'The withdrawal.' }) },
     resolve: async (_root, { input }, ctx, info) => {
       const posted = await withdraw(ctx.db, requireUser(ctx), input);
-      return { transfer: await loadTransfer(ctx, info, posted, 'transfer'), account: await loadAccount(ctx, info, input.accountId, 'account'), replayed: posted.replayed };
+      const loaded = await loadPosted(ctx, info, posted, 'account', 'fromAccount', input.accountId);
+      return { ...loaded, replayed: posted.replayed };
     },
   }),
   reverseTransfer: t.field({

@@ -6,7 +6,7 @@ interface ViewerShape {
   tenantId: string;
 }
 
-const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
+export const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
   description: 'The signed-in user of this request and their tenant.',
   fields: (t) => ({
     user: t.prismaField({

@@ -79,7 +79,7 @@ describe('inside one tenant', () => {
   it("member x cannot see member y's accounts; the tenant owner sees all", async () => {
     const ids = async (token: string) => (await gql(app.yoga, AccountIds, { token })).data!.accounts.edges.map((e) => e.node.rowId).sort();
     expect(await ids(tok['a.x']!)).toEqual([a.accountX]);
-    expect(await ids(tok['a.owner']!)).toEqual([a.accountX, a.accountY, a.corporateAccount].sort());
+    expect(await ids(tok['a.owner']!)).toEqual([a.accountX, a.accountY, a.corporateAccount, a.clearingAccount].sort());
     const direct = await gql(app.yoga, Account, { token: tok['a.x'], variables: { rowId: a.accountY } });
     expect(direct.data!.account).toBeNull();
     const node = await gql(app.yoga, Node, { token: tok['a.x'], variables: { id: globalId('Account', a.accountY) } });

@@ -49,11 +49,11 @@ describe('query counts', () => {
     expect(builder.options.prisma?.onUnusedQuery).toBe('error');
   });
 
-  it('accounts → transactions → category/merchant is BEGIN, settings, one SELECT, COMMIT — for 1 or 3 accounts', async () => {
+  it('accounts → transactions → category/merchant is BEGIN, settings, one SELECT, COMMIT — for 1 or 4 accounts', async () => {
     const member = await statementsFor(AccountsWithEntries, await a.token('x'));
     const ownerRun = await statementsFor(AccountsWithEntries, await a.token('owner'));
     expect(member.r.data!.accounts.edges).toHaveLength(1);
-    expect(ownerRun.r.data!.accounts.edges).toHaveLength(3);
+    expect(ownerRun.r.data!.accounts.edges).toHaveLength(4);
     for (const run of [member, ownerRun]) {
       expect(run.sql).toHaveLength(4);
       expect(run.sql[0]).toMatch(/^BEGIN/i);
@@ -68,7 +68,7 @@ describe('query counts', () => {
     expect(select).toMatch(/LEFT JOIN LATERAL/);
     expect(select).toMatch(/"transactions" AS "t\d+" WHERE "t0"\."id" = "t\d+"\."account_id"[\s\S]*ORDER BY[\s\S]*LIMIT/);
     const txs = r.data!.accounts.edges[0]!.node.transactions;
-    expect(txs.totalCount).toBe(5);
+    expect(txs.totalCount).toBe(6);
     expect(txs.edges).toHaveLength(2);
   });
 });
@@ -90,8 +90,8 @@ describe('nested cursor pagination on Postgres', () => {
       if (!conn.pageInfo.hasNextPage) break;
       after = conn.pageInfo.endCursor;
     }
-    expect(seen).toHaveLength(5);
-    expect(new Set(seen.map((s) => s.rowId)).size).toBe(5);
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen.map((s) => s.rowId)).size).toBe(6);
     const times = seen.map((s) => Date.parse(s.occurredAt));
     expect([...times].sort((x, y) => y - x)).toEqual(times);
     expect(seen[0]!.rowId).toBe(a.transactionX); // the most recent entry

@@ -61,7 +61,8 @@ beforeAll(async () => {
     t.tenantId, t.x, MAX,
   ]);
   row.orderItem = await one(
-    `insert into order_items (tenant_id, order_id, product_id, quantity, unit_price) values ($1, $2, $3, 1, $4) returning id`,
+    `insert into order_items (tenant_id, order_id, product_id, quantity, unit_price, product_name, sku, currency)
+     values ($1, $2, $3, 1, $4, 'Gold bar', 'SKU-MAX', 'BRL') returning id`,
     [t.tenantId, row.order, row.product, PRICE],
   );
   row.receipt = await one(

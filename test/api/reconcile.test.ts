@@ -15,11 +15,12 @@ let a: TenantFixture;
 let b: TenantFixture;
 let ax: string, ay: string, bx: string;
 
-/** A tenant without the fixture's raw (non-ledger) accounts and entries. */
+/** A tenant without the fixture's accounts and journals: only the accounts this file makes, so the rows below are its own. */
 async function cleanTenant(label: string) {
   const fx = await createTenant(owner, label);
   await owner.query('delete from receipts where tenant_id = $1', [fx.tenantId]);
   await owner.query('delete from transactions where tenant_id = $1', [fx.tenantId]);
+  await owner.query('delete from transfers where tenant_id = $1', [fx.tenantId]);
   await owner.query('delete from accounts where tenant_id = $1', [fx.tenantId]);
   return fx;
 }

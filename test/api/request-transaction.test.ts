@@ -22,7 +22,7 @@ describe('settings never leak between requests', () => {
     const app = await testApp({ poolMax: 1 });
     try {
       const first = await gql(app.yoga, AccountIds, { token: await a.token('owner') });
-      expect(first.data!.accounts.edges).toHaveLength(3);
+      expect(first.data!.accounts.edges).toHaveLength(4);
       // The same (only) connection, next request as tenant B: only B's rows.
       const next = JSON.stringify((await gql(app.yoga, AccountIds, { token: await b.token('owner') })).data);
       for (const id of [a.accountX, a.accountY, a.corporateAccount]) expect(next).not.toContain(id);

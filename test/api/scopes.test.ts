@@ -50,9 +50,13 @@ describe('the schema declares who may call what', () => {
       .filter((f) => pothosOptions(f).authScopes?.admin === true)
       .map((f) => f.name);
     expect(adminOnly.sort()).toEqual([
-      'createCategory', 'createMerchant', 'createUser', 'deposit', 'moveCategory', 'reconcileBalances', 'renameCategory', 'reverseTransfer', 'updateMemberRole',
-      'updateMerchant', 'withdraw',
-    ]);
+      'createCategory', 'createMerchant', 'createUser', 'deleteCategory', 'deleteMerchant',
+      'deliverOrder', 'deposit', 'moveCategory', 'reconcileBalances', 'renameCategory',
+      'reverseTransfer', 'updateMemberRole', 'updateMerchant', 'withdraw',
+      // Catalogue and stock (issue 10).
+      'adjustStock', 'createLocation', 'createProduct', 'restock', 'setReorderThreshold',
+      'shipOrder', 'updateLocation', 'updateProduct',
+    ].sort());
   });
 });
 

@@ -23,8 +23,8 @@ afterAll(async () => {
   await owner.end();
 });
 
-/** What the client would see for the error `sql` raises as member x of tenant a. */
-async function clientError(sql: string) {
+/** The error the client would see for the error `sql` raises as member x of tenant a. */
+async function maskedError(sql: string) {
   let error: unknown;
   try {
     await app.database.prisma.$transaction(async (tx) => {
@@ -35,7 +35,12 @@ async function clientError(sql: string) {
     error = e;
   }
   expect(error, `expected ${sql} to fail`).toBeDefined();
-  const masked = maskError(error) as GraphQLError;
+  return maskError(error) as GraphQLError;
+}
+
+/** Its code and message. */
+async function clientError(sql: string) {
+  const masked = await maskedError(sql);
   return { code: masked.extensions.code, message: masked.message };
 }
 
@@ -55,5 +60,20 @@ describe('errors raised by SQL', () => {
     const generic = { code: 'FORBIDDEN', message: 'Not allowed by a business rule' };
     expect(await clientError(`do $$ begin raise exception using errcode = 'P0001', message = 'FORTRESS:NO_SUCH_CODE: secret detail'; end $$`)).toEqual(generic);
     expect(await clientError(`do $$ begin raise exception 'plain business rule'; end $$`)).toEqual(generic);
+  });
+
+  it("a JSON-object DETAIL adds its keys to the extensions (OUT_OF_STOCK's items); code and http stay ours", async () => {
+    const items = [{ productId: a.product, sku: 'SKU-1', name: 'Milk', requested: 3, available: 1 }];
+    const raise = (detail: string) =>
+      `do $$ begin raise exception using errcode = 'P0001', message = 'FORTRESS:OUT_OF_STOCK: Not enough stock for SKU-1', detail = '${detail}'; end $$`;
+    const masked = await maskedError(raise(JSON.stringify({ items, code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } })));
+    expect(masked.message).toBe('Not enough stock for SKU-1');
+    expect(masked.extensions).toEqual({ code: 'OUT_OF_STOCK', items });
+    // Controls: a detail that is not a JSON object stays server-side, as does the detail of any other error.
+    for (const detail of ['plain text', '[1,2]', '{not json']) {
+      expect((await maskedError(raise(detail))).extensions).toEqual({ code: 'OUT_OF_STOCK' });
+    }
+    const unprefixed = `do $$ begin raise exception using errcode = 'P0001', message = 'rule', detail = '{"secret":1}'; end $$`;
+    expect((await maskedError(unprefixed)).extensions).toEqual({ code: 'FORBIDDEN' });
   });
 });

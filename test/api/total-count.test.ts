@@ -70,25 +70,27 @@ describe('totalCount', () => {
     const tenantWide = {
       categories: n(1), merchants: n(1), products: n(1), locations: n(2), inventory: n(1), tenantMemberships: n(4),
       user: { accounts: n(1), orders: n(1), receipts: n(1) },
-      account: { transactions: { totalCount: 5, edges: [expect.anything(), expect.anything()] } },
+      account: { transactions: { totalCount: 6, edges: [expect.anything(), expect.anything()] } },
       category: { children: n(0), products: n(1) },
       location: { inventory: n(1) },
     };
-    // Member x: their own account (5 entries), receipt, cart, order, sign-in and session; only themselves as a user.
+    // Member x: their own account (6 entries: the fixture's deposit and 5 purchases), receipt, cart, order, sign-in and
+    // session; only themselves as a user.
     expect(asMember.data).toEqual({
       ...tenantWide,
       accounts: { totalCount: 1, edges: [expect.anything()] },
-      corporate: n(0), transactions: n(5), ofAccountX: n(5), receipts: n(1), carts: n(1), abandoned: n(0), orders: n(1),
+      corporate: n(0), transactions: n(6), ofAccountX: n(6), receipts: n(1), carts: n(1), abandoned: n(0), orders: n(1),
       users: n(1), loginAttempts: n(1), auditLogs: n(0), outboxEvents: n(0), viewer: { sessions: n(1) },
     });
     // The fixture's own row plus what the audit triggers wrote while it was built.
     const auditRows = Number((await owner.query('select count(*) from audit_logs where tenant_id = $1', [a.tenantId])).rows[0].count);
     expect(auditRows).toBeGreaterThan(1);
-    // The owner: all of the tenant's (3 accounts, 7 entries, 5 users with the invitee), and no session of their own.
+    // The owner: all of the tenant's (4 accounts: x's, y's, the corporate one and the BRL clearing account, which is
+    // CORPORATE too; 20 entries: 10 journals of 2), 5 users with the invitee, and no session of their own.
     expect(asOwner.data).toEqual({
       ...tenantWide,
-      accounts: { totalCount: 3, edges: [expect.anything()] },
-      corporate: n(1), transactions: n(7), ofAccountX: n(5), receipts: n(1), carts: n(1), abandoned: n(0), orders: n(1),
+      accounts: { totalCount: 4, edges: [expect.anything()] },
+      corporate: n(2), transactions: n(20), ofAccountX: n(6), receipts: n(1), carts: n(1), abandoned: n(0), orders: n(1),
       users: n(5), loginAttempts: n(1), auditLogs: n(auditRows), outboxEvents: n(1), viewer: { sessions: n(0) },
     });
   });

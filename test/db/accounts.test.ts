@@ -27,7 +27,8 @@ describe('accounts: inside a tenant', () => {
   it('the tenant owner sees every account of the tenant', async () => {
     const { app, a } = ctx;
     await asUser(app, a, 'owner', async (c) => {
-      expect(await count(c, 'select count(*) as n from accounts')).toBe(3);
+      // x's, y's, the corporate account and the BRL clearing account.
+      expect(await count(c, 'select count(*) as n from accounts')).toBe(4);
     });
   });
 

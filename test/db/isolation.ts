@@ -4,7 +4,7 @@
 // hidden row, and the same statement aimed at the caller's own tenant works.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { asRole, authenticatorPool, count, expectSqlError, ownerPool } from '../helpers.js';
+import { asRole, authenticatorPool, count, expectSqlError, ownerPool, type AppRole } from '../helpers.js';
 import { createTenant, type TenantFixture } from '../fixtures.js';
 
 export interface TableSpec {
@@ -179,5 +179,61 @@ export function describeReferenceData(spec: TableSpec & { update: string }, ctx:
         expect((await c.query(`update ${table} set ${update} where id = $1`, [id])).rowCount).toBe(1);
       });
     });
+  });
+}
+
+/** The roles a request can take; fortress_user as the row's member, an admin and the owner. */
+const WRITERS: { label: string; role: AppRole; who?: 'x' | 'admin' | 'owner' }[] = [
+  { label: 'anonymous', role: 'fortress_anonymous' },
+  { label: 'partner', role: 'fortress_partner' },
+  { label: 'support', role: 'fortress_support' },
+  { label: 'worker', role: 'fortress_worker' },
+  { label: 'member x', role: 'fortress_user', who: 'x' },
+  { label: 'admin', role: 'fortress_user', who: 'admin' },
+  { label: 'owner', role: 'fortress_user', who: 'owner' },
+];
+
+export interface ReadOnlySpec {
+  table: string;
+  /** A fixture row of this table in the given tenant (member x's, where rows belong to users). */
+  row: (fx: TenantFixture) => string;
+  /** A complete, valid row for tenant `fx` (the owner's control inserts it). */
+  insert: (fx: TenantFixture) => Record<string, unknown>;
+  /** SET clauses, one per protected column, each valid for the fixture row (the owner's control runs them). */
+  updates: string[];
+}
+
+/**
+ * A table only security definer functions write: every app role gets 42501
+ * for an insert, an update of each protected column and a delete. Control:
+ * the same statements, as the owner (rolled back), insert and reach the row.
+ */
+export function describeReadOnly(spec: ReadOnlySpec, ctx: IsolationContext) {
+  // Schema-qualified: a role without USAGE on public (the worker) is then refused (42501), not told the table is missing.
+  const table = `public.${spec.table}`;
+  describe(`${spec.table}: read-only for every app role (only the domain functions write it)`, () => {
+    for (const writer of WRITERS) {
+      it(`${writer.label}: insert, update of ${spec.updates.map((u) => u.split(' ')[0]).join(', ')} and delete are refused`, async () => {
+        const { app, owner, a } = ctx;
+        const values = insertSql(table, spec.insert(a));
+        const id = spec.row(a);
+        await asRole(app, { role: writer.role, tenantId: a.tenantId, userId: writer.who ? a[writer.who] : a.x }, async (c) => {
+          await expectSqlError(c, values.sql, values.params, '42501');
+          for (const set of spec.updates) await expectSqlError(c, `update ${table} set ${set} where id = $1`, [id], '42501');
+          await expectSqlError(c, `delete from ${table} where id = $1`, [id], '42501');
+        });
+        // Control: the row exists and every statement is valid; only the privileges refused them.
+        const c = await owner.connect();
+        try {
+          await c.query('begin');
+          await c.query(values.sql, values.params);
+          for (const set of spec.updates) expect((await c.query(`update ${table} set ${set} where id = $1`, [id])).rowCount).toBe(1);
+          expect((await c.query(`delete from ${table} where id = $1`, [id])).rowCount).toBe(1);
+        } finally {
+          await c.query('rollback');
+          c.release();
+        }
+      });
+    }
   });
 }

@@ -26,3 +26,23 @@ describe('products: sku is unique within a tenant, not globally', () => {
     expect(await count(ctx.owner, `select count(*) as n from products where sku = 'SKU-1' and tenant_id = any($1)`, [[a.tenantId, ctx.b.tenantId]])).toBe(2);
   });
 });
+
+describe('products: deactivated, not deleted', () => {
+  it('new products are active; admins set active on insert and update, members cannot (control: the owner can)', async () => {
+    const { app, a } = ctx;
+    await asUser(app, a, 'x', async (c) => {
+      expect((await c.query('select active from products where id = $1', [a.product])).rows).toEqual([{ active: true }]);
+      expect((await c.query('update products set active = false where id = $1', [a.product])).rowCount).toBe(0);
+    });
+    for (const who of ['admin', 'owner'] as const) {
+      await asUser(app, a, who, async (c) => {
+        expect((await c.query('update products set active = false where id = $1', [a.product])).rowCount).toBe(1);
+        const { rows } = await c.query(
+          `insert into products (tenant_id, sku, name, price, active) values ($1, 'SKU-OFF', 'Retired', '1.00', false) returning active`,
+          [a.tenantId],
+        );
+        expect(rows).toEqual([{ active: false }]);
+      });
+    }
+  });
+});

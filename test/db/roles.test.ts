@@ -52,9 +52,9 @@ describe('the server login role', () => {
   it('the app roles cannot log in and hold no dangerous attributes', async () => {
     const { rows } = await owner.query(
       `select rolname, rolcanlogin, rolsuper, rolbypassrls, rolcreaterole from pg_roles
-        where rolname in ('fortress_anonymous', 'fortress_user', 'fortress_partner', 'fortress_support') order by 1`,
+        where rolname in ('fortress_anonymous', 'fortress_user', 'fortress_partner', 'fortress_support', 'fortress_worker') order by 1`,
     );
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(5);
     for (const r of rows) expect(r).toMatchObject({ rolcanlogin: false, rolsuper: false, rolbypassrls: false, rolcreaterole: false });
   });
 });
@@ -74,11 +74,11 @@ describe('every table', () => {
     }
   });
 
-  for (const role of ['fortress_anonymous', 'fortress_partner', 'fortress_support'] as AppRole[]) {
+  for (const role of ['fortress_anonymous', 'fortress_partner', 'fortress_support', 'fortress_worker'] as AppRole[]) {
     it(`is unreadable by ${role}, though it holds rows`, async () => {
       for (const table of tables) {
         expect(await count(owner, `select count(*) as n from ${table}`), table).toBeGreaterThan(0);
-        await asRole(app, { role }, (c) => expectSqlError(c, `select 1 from ${table} limit 1`, [], '42501'));
+        await asRole(app, { role }, (c) => expectSqlError(c, `select 1 from public.${table} limit 1`, [], '42501'));
       }
     });
   }

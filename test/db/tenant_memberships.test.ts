@@ -33,7 +33,7 @@ describe('tenant_memberships: roles inside a tenant', () => {
     await asUser(app, a, 'y', async (c) => expect(await count(c, 'select count(*) as n from accounts')).toBe(1));
     await owner.query(`update tenant_memberships set role = 'admin' where user_id = $1`, [a.y]);
     try {
-      await asUser(app, a, 'y', async (c) => expect(await count(c, 'select count(*) as n from accounts')).toBe(3));
+      await asUser(app, a, 'y', async (c) => expect(await count(c, 'select count(*) as n from accounts')).toBe(4));
     } finally {
       await owner.query(`update tenant_memberships set role = 'member' where user_id = $1`, [a.y]);
     }

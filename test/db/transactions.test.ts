@@ -29,7 +29,7 @@ describe('transactions: the insert-only ledger', () => {
     const { app, owner, a } = ctx;
     await asUser(app, a, 'x', async (c) => {
       expect(await count(c, 'select count(*) as n from transactions where account_id <> $1', [a.accountX])).toBe(0);
-      expect(await count(c, 'select count(*) as n from transactions where account_id = $1', [a.accountX])).toBe(5);
+      expect(await count(c, 'select count(*) as n from transactions where account_id = $1', [a.accountX])).toBe(6); // a deposit, 5 purchases
     });
     expect(await count(owner, 'select count(*) as n from transactions where id = $1', [a.transactionY])).toBe(1);
   });

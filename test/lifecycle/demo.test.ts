@@ -1,13 +1,18 @@
 // Demo tenants share a published password and come with live tokens: they
 // exist only when explicitly in development. Production refuses them (that
 // `npm start` in production neither seeds nor prints any is in production.test.ts).
+// What the demo holds: orders in every state made by the order functions,
+// stock that matches them, and balances that reconcile.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadEnv } from '../../src/config.js';
 import { startApp } from '../../src/app.js';
-import { DEMO_TENANTS } from '../../src/db/seed.js';
+import { DEMO_TENANTS, seedDemo } from '../../src/db/seed.js';
+import { migrate } from '../../src/db/migrate.js';
+import { reconcileAll } from '../../src/db/reconcile.js';
+import { freshDatabase } from '../helpers.js';
 import { freePort, meaningfulLines, postmasterOf, removeDataDir, startServer, tempDataDir } from './helpers.js';
 
 const JWT_SECRET = 'a-production-secret-of-more-than-32-characters';
@@ -66,5 +71,66 @@ describe('demo data only in development', { timeout: 60_000 }, () => {
       await dev.close();
     }
     expect(postmasterOf(dir), 'development stopped its cluster').toBeUndefined();
+  });
+});
+
+describe('the demo data', { timeout: 60_000 }, () => {
+  it('has carts and orders in every state (a refunded one too), made through the functions: stock matches them and balances reconcile', async () => {
+    const db = await freshDatabase('demo');
+    const authenticatorPassword = decodeURIComponent(new URL(inject('authenticatorUrl')).password);
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    try {
+      await migrate(db.ownerUrl, { authenticatorPassword });
+      expect(await seedDemo(db.ownerUrl)).toBe(true);
+      await owner.connect();
+      for (const { slug } of DEMO_TENANTS) {
+        const { rows: states } = await owner.query(
+          `select o.status::text, count(*)::int as n, count(o.refund_transfer_id)::int as refunded, count(o.payment_transfer_id)::int as paid
+             from orders o join tenants t on t.id = o.tenant_id where t.slug = $1 group by 1 order by 1`,
+          [slug],
+        );
+        expect(Object.fromEntries(states.map((r) => [r.status, r.n])), slug).toEqual({ cancelled: 2, created: 1, delivered: 1, paid: 1, shipped: 1 });
+        const cancelled = states.find((r) => r.status === 'cancelled')!;
+        expect(cancelled, 'one cancelled order was paid and refunded').toMatchObject({ refunded: 1, paid: 1 });
+        for (const status of ['paid', 'shipped', 'delivered']) expect(states.find((r) => r.status === status)!.paid, status).toBe(1);
+        // Every order announced its life in the outbox (no hand-written events): one OrderCreated per order, and so on.
+        const { rows: events } = await owner.query(
+          `select e.event_type, count(*)::int as n from events_outbox e join tenants t on t.id = e.tenant_id
+            where t.slug = $1 and e.aggregate = 'order' group by 1 order by 1`,
+          [slug],
+        );
+        expect(Object.fromEntries(events.map((r) => [r.event_type, r.n]))).toEqual({
+          OrderCreated: 6, OrderPaid: 4, OrderShipped: 2, OrderDelivered: 1, OrderCancelled: 2,
+        });
+        // Open carts with items.
+        const { rows: carts } = await owner.query(
+          `select count(distinct c.id)::int as carts, count(i.id)::int as items from carts c join tenants t on t.id = c.tenant_id
+             join cart_items i on i.cart_id = c.id where t.slug = $1 and c.status = 'open'`,
+          [slug],
+        );
+        expect(carts[0]).toEqual({ carts: 2, items: 4 });
+      }
+      // Reserved stock is exactly what created and paid orders hold; nothing is negative or over-reserved.
+      const { rows: stock } = await owner.query(
+        `select i.id, i.quantity, i.reserved,
+                coalesce((select sum(oi.quantity) from order_items oi join orders o on o.tenant_id = oi.tenant_id and o.id = oi.order_id
+                           where o.tenant_id = i.tenant_id and o.location_id = i.location_id and oi.product_id = i.product_id
+                             and o.status in ('created', 'paid')), 0)::int as held
+           from inventory i`,
+      );
+      expect(stock.length).toBe(2 * 10 * 2);
+      for (const r of stock) {
+        expect(r.reserved, r.id).toBe(r.held);
+        expect(r.quantity).toBeGreaterThanOrEqual(r.reserved);
+      }
+      expect(stock.some((r) => r.reserved > 0)).toBe(true);
+      const report = await reconcileAll(db.ownerUrl);
+      expect(report.accounts).toBeGreaterThan(0);
+      expect(report.drifted).toEqual([]);
+      expect(report.unbalancedJournals).toEqual([]);
+    } finally {
+      await owner.end().catch(() => {});
+      await db.drop();
+    }
   });
 });

@@ -12,7 +12,7 @@ let owner: pg.Pool;
 let app: pg.Pool;
 let a: TenantFixture;
 let b: TenantFixture;
-let xw: string, bw: string;
+let xw: string, bw: string, xe: string;
 
 beforeAll(async () => {
   owner = ownerPool();
@@ -20,6 +20,8 @@ beforeAll(async () => {
   a = await createTenant(owner, 'deposit-a');
   b = await createTenant(owner, 'deposit-b');
   xw = await newAccount(owner, a, a.x);
+  // The fixture already moved BRL (its clearing account exists): first use is shown in EUR.
+  xe = await newAccount(owner, a, a.x, { currency: 'EUR' });
   bw = await newAccount(owner, b, b.x);
 });
 afterAll(async () => {
@@ -34,17 +36,17 @@ const clearing = async (tenantId: string, currency: string) =>
 
 describe('app.deposit and app.withdraw', () => {
   it('post against the clearing account of the currency, created once on first use, held by no one', async () => {
-    expect(await clearing(a.tenantId, 'BRL')).toEqual([]);
-    const { transfer_id: id } = await committedAs(app, as(a, 'admin'), async (c) => (await c.query(deposit, [xw, '100', 'BRL', 'salary', null])).rows[0]);
-    const [clear] = await clearing(a.tenantId, 'BRL');
+    expect(await clearing(a.tenantId, 'EUR')).toEqual([]);
+    const { transfer_id: id } = await committedAs(app, as(a, 'admin'), async (c) => (await c.query(deposit, [xe, '100', 'EUR', 'salary', null])).rows[0]);
+    const [clear] = await clearing(a.tenantId, 'EUR');
     expect(clear).toMatchObject({ user_id: null, balance: '-100' });
     expect((await owner.query('select kind, from_account_id, to_account_id from transfers where id = $1', [id])).rows[0]).toEqual({
-      kind: 'deposit', from_account_id: clear.id, to_account_id: xw,
+      kind: 'deposit', from_account_id: clear.id, to_account_id: xe,
     });
-    await committedAs(app, as(a, 'owner'), (c) => c.query(withdraw, [xw, '30.5', 'BRL', null, null]));
-    expect(await balances(owner, [xw, clear.id])).toEqual({ [xw]: '69.5', [clear.id]: '-69.5' });
-    expect(await clearing(a.tenantId, 'BRL')).toHaveLength(1);
-    await expectLedgerInvariants(owner, a.tenantId, [xw, clear.id]);
+    await committedAs(app, as(a, 'owner'), (c) => c.query(withdraw, [xe, '30.5', 'EUR', null, null]));
+    expect(await balances(owner, [xe, clear.id])).toEqual({ [xe]: '69.5', [clear.id]: '-69.5' });
+    expect(await clearing(a.tenantId, 'EUR')).toHaveLength(1);
+    await expectLedgerInvariants(owner, a.tenantId, [xe, clear.id]);
     expect((await owner.query(`select event_type from events_outbox where tenant_id = $1 and aggregate = 'transfer' order by id`, [a.tenantId])).rows)
       .toEqual([{ event_type: 'TransferPosted' }, { event_type: 'TransferPosted' }]);
   });

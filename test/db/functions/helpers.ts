@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { AppRole } from '../../helpers.js';
 import type { ErrorCode } from '../../../src/errors.js';
 
-const LOGIN_ROLES = ['fortress_authenticator', 'fortress_anonymous', 'fortress_user', 'fortress_partner', 'fortress_support'];
+const LOGIN_ROLES = ['fortress_authenticator', 'fortress_anonymous', 'fortress_user', 'fortress_partner', 'fortress_support', 'fortress_worker'];
 
 /** The server's login and the app roles that may execute `signature` (e.g. 'app.login_lookup(text,text)'). */
 export async function executors(pool: pg.Pool, signature: string) {

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { asRole, authenticatorPool, expectSqlError, ownerPool } from '../../helpers.js';
 import { createTenant, type TenantFixture } from '../../fixtures.js';
 import { committedAs, executors, expectRaised } from './helpers.js';
-import { as, balances, fund, newAccount } from '../../ledger.js';
+import { as, balances, expectLedgerInvariants, fund, newAccount } from '../../ledger.js';
 
 let owner: pg.Pool;
 let app: pg.Pool;
@@ -19,11 +19,12 @@ let ax: string, ay: string, bx: string;
 const reconcile = 'select account_id, trim_scale(recorded_balance)::text as recorded, trim_scale(entries_balance)::text as entries, trim_scale(drift)::text as drift, repaired from app.reconcile_balances($1)';
 const drifted = (rows: { drift: string }[]) => rows.filter((r) => r.drift !== '0');
 
-/** A tenant whose fixture accounts and entries (written raw, not through the ledger) are gone: only ledger-made accounts remain. */
+/** A tenant without the fixture's accounts and journals: only the accounts this file makes, so the rows below are its own. */
 async function cleanTenant(label: string) {
   const fx = await createTenant(owner, label);
   await owner.query('delete from receipts where tenant_id = $1', [fx.tenantId]);
   await owner.query('delete from transactions where tenant_id = $1', [fx.tenantId]);
+  await owner.query('delete from transfers where tenant_id = $1', [fx.tenantId]);
   await owner.query('delete from accounts where tenant_id = $1', [fx.tenantId]);
   return fx;
 }
@@ -46,6 +47,26 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.end();
   await owner.end();
+});
+
+describe('a fresh fixture tenant', () => {
+  it("reconciles with zero drift and no unbalanced journal (test/fixtures.ts moves its money as the ledger does)", async () => {
+    const fx = await createTenant(owner, 'reconcile-fixture');
+    const rows = (await owner.query(
+      'select account_id, trim_scale(recorded_balance)::text as recorded, trim_scale(drift)::text as drift, repaired from app.ledger_reconcile($1, false, null)',
+      [fx.tenantId],
+    )).rows;
+    expect(rows.map((r) => r.account_id).sort()).toEqual([fx.accountX, fx.accountY, fx.corporateAccount, fx.clearingAccount].sort());
+    expect(rows.filter((r) => r.drift !== '0')).toEqual([]);
+    expect(rows.every((r) => r.recorded === '0' && !r.repaired)).toBe(true);
+    expect((await owner.query('select * from app.ledger_unbalanced_journals($1)', [fx.tenantId])).rows).toEqual([]);
+    await expectLedgerInvariants(owner, fx.tenantId, [fx.accountX, fx.accountY, fx.corporateAccount, fx.clearingAccount]);
+    // Control: the check sees a drift injected as the owner.
+    await owner.query('update accounts set balance = balance + 1 where id = $1', [fx.accountX]);
+    const drifted = (await owner.query('select account_id, trim_scale(drift)::text as drift from app.ledger_reconcile($1, false, null) where drift <> 0', [fx.tenantId])).rows;
+    expect(drifted).toEqual([{ account_id: fx.accountX, drift: '1' }]);
+    await owner.query('update accounts set balance = balance - 1 where id = $1', [fx.accountX]);
+  });
 });
 
 describe('app.reconcile_balances', () => {
