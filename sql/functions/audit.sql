@@ -78,8 +78,16 @@ comment on function app.audit_row_change() is
   'Trigger: one audit_logs row per changed row (entity = TG_ARGV[0]; TG_ARGV[1..] = columns left out of the diff), actor app.current_user_id().';
 comment on function app.audit_value(jsonb) is 'Audit diffs: JSON numbers as strings, so money stays exact.';
 
+-- accounts: the update trigger names its columns (all but balance and the
+-- skipped ones), so the two balance updates of every posting do not even
+-- fire it; test/db/functions/audit_row_change.test.ts fails when a new
+-- column of accounts is missing here.
 create or replace trigger audit_accounts
-  after insert or update or delete on accounts
+  after insert or delete on accounts
+  for each row execute function app.audit_row_change('account', 'balance');
+drop trigger if exists audit_accounts_update on accounts;
+create trigger audit_accounts_update
+  after update of user_id, name, type, currency, metadata, credit_limit, status, closed_at, system_kind on accounts
   for each row execute function app.audit_row_change('account', 'balance');
 create or replace trigger audit_transfers
   after insert or update or delete on transfers

@@ -207,11 +207,23 @@ create or replace function app.post_transfer(
   set search_path = pg_catalog, public, pg_temp
   as $$
   declare
-    v_tenant uuid := app.ledger_require_tenant();
-    v_admin boolean := app.is_tenant_admin();
-    v_user uuid := app.current_user_id();
+    v_tenant uuid;
+    v_user uuid;
+    v_admin boolean;
+    v_from_usable boolean;
+    v_to_found boolean;
     v_to_holder uuid;
   begin
+    -- The hot path of the ledger: the caller's tenant, user and role in one
+    -- membership read (what app.ledger_require_tenant() and
+    -- app.is_tenant_admin() would each look up again), same rules.
+    select m.tenant_id, m.user_id, m.role in ('owner', 'admin') into v_tenant, v_user, v_admin
+      from tenant_memberships m
+     where m.tenant_id = nullif(current_setting('app.current_tenant_id', true), '')::uuid
+       and m.user_id = nullif(current_setting('app.current_user_id', true), '')::uuid;
+    if v_tenant is null then
+      raise exception using errcode = 'P0001', message = 'FORTRESS:FORBIDDEN: No active member is signed in';
+    end if;
     perform app.ledger_require_amount(p_amount);
     perform app.require_text('currency', p_currency, 3, '^[A-Z]{3}$');
     perform app.ledger_optional_text('description', p_description, 500);
@@ -222,19 +234,22 @@ create or replace function app.post_transfer(
     if p_from = p_to then
       raise exception using errcode = 'P0001', message = 'FORTRESS:BAD_USER_INPUT: toAccountId must differ from fromAccountId';
     end if;
-    if not exists (select 1 from accounts a where a.tenant_id = v_tenant and a.id = p_from and a.system_kind is null
-                   and (v_admin or a.user_id = v_user)) then
-      raise exception using errcode = 'P0001', message = 'FORTRESS:NOT_FOUND: No such account';
-    end if;
-    select a.user_id into v_to_holder from accounts a where a.tenant_id = v_tenant and a.id = p_to and a.system_kind is null;
-    if not found then
+    -- Both accounts in one read (no lock yet; ledger_post locks and re-reads):
+    -- the source must be the caller's (any, for owners/admins), the
+    -- destination any account of the tenant; neither a system account.
+    select coalesce(bool_or(a.id = p_from and (v_admin or a.user_id = v_user)), false),
+           coalesce(bool_or(a.id = p_to), false),
+           (array_agg(a.user_id) filter (where a.id = p_to))[1]
+      into v_from_usable, v_to_found, v_to_holder
+      from accounts a where a.tenant_id = v_tenant and a.id in (p_from, p_to) and a.system_kind is null;
+    if not v_from_usable or not v_to_found then
       raise exception using errcode = 'P0001', message = 'FORTRESS:NOT_FOUND: No such account';
     end if;
     if p_category is not null and not exists (select 1 from categories c where c.tenant_id = v_tenant and c.id = p_category) then
       raise exception using errcode = 'P0001', message = 'FORTRESS:NOT_FOUND: No such category';
     end if;
     return query select * from app.ledger_post(v_tenant, 'transfer', p_from, p_to, p_amount, p_currency, p_description,
-      p_category, p_idempotency_key, null, null, v_admin or v_to_holder = v_user);
+      p_category, p_idempotency_key, null, null, v_admin or coalesce(v_to_holder = v_user, false));
   end
   $$;
 

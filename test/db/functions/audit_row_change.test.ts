@@ -31,6 +31,18 @@ describe('app.audit_row_change', () => {
     expect(await executors(owner, 'app.audit_row_change()')).toEqual([]);
   });
 
+  it("names every column of accounts but the balance in its update trigger (a new column is audited or the test fails)", async () => {
+    const { rows } = await owner.query<{ audited: string[]; columns: string[] }>(
+      `select array(select a.attname::text from pg_trigger t join pg_attribute a on a.attrelid = t.tgrelid and a.attnum = any(t.tgattr)
+                     where t.tgname = 'audit_accounts_update' order by 1) as audited,
+              array(select c.column_name::text from information_schema.columns c
+                     where c.table_schema = 'public' and c.table_name = 'accounts'
+                       and c.column_name not in ('id', 'tenant_id', 'created_at', 'updated_at', 'balance') order by 1) as columns`,
+    );
+    expect(rows[0]!.audited.length).toBeGreaterThan(5);
+    expect(rows[0]!.audited).toEqual(rows[0]!.columns);
+  });
+
   it('records an account opened and renamed by an admin, with the admin as actor and only the changed column', async () => {
     const id = await committedAs(app, as(a, 'admin'), async (c) => {
       const { rows } = await c.query(

@@ -109,7 +109,9 @@ describe('app.post_transfer', () => {
 
   it('raises each documented error and writes nothing', async () => {
     const closed = await newAccount(owner, a, a.y);
-    await owner.query(`update accounts set status = 'closed', closed_at = now() where id = $1`, [closed]);
+    // A closed account with no holder (a corporate one): a member paying into it is not its holder either.
+    const closedCorporate = await newAccount(owner, a, null);
+    await owner.query(`update accounts set status = 'closed', closed_at = now() where id = any($1)`, [[closed, closedCorporate]]);
     const before = await ledgerCounts(owner, a.tenantId);
     await asRole(app, as(a, 'x'), async (c) => {
       for (const amount of ['0', '-1', '0.0000001', '100000000000000']) await expectRaised(c, call, args(xw, yw, amount), 'INVALID_AMOUNT');
@@ -117,6 +119,7 @@ describe('app.post_transfer', () => {
       await expectRaised(c, call, args(xw, yw, '1', { currency: 'USD' }), 'CURRENCY_MISMATCH', /source/);
       // A member learns nothing about someone else's destination: closed or in another currency is NOT_FOUND.
       await expectRaised(c, call, args(xw, closed, '1'), 'NOT_FOUND');
+      await expectRaised(c, call, args(xw, closedCorporate, '1'), 'NOT_FOUND');
       await expectRaised(c, call, args(xw, xw, '1'), 'BAD_USER_INPUT');
       await expectRaised(c, call, args(xw, yw, '1', { category: b.category }), 'NOT_FOUND', /category/);
       await expectRaised(c, call, args(xw, yw, '1', { currency: 'brl' }), 'BAD_USER_INPUT', /currency/);
@@ -127,6 +130,7 @@ describe('app.post_transfer', () => {
     });
     await asRole(app, as(a, 'owner'), async (c) => {
       await expectRaised(c, call, args(corp, closed, '1'), 'ACCOUNT_CLOSED', /destination/);
+      await expectRaised(c, call, args(corp, closedCorporate, '1'), 'ACCOUNT_CLOSED', /destination/);
       await expectRaised(c, call, args(closed, corp, '1'), 'ACCOUNT_CLOSED', /source/);
       await expectRaised(c, call, args(corp, xusd, '1'), 'CURRENCY_MISMATCH', /destination/);
     });
