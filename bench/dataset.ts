@@ -115,7 +115,9 @@ export async function seedDataset(ownerUrl: string, size: DatasetSize) {
          select m.tenant_id, m.id, 'created', 0, 'BRL', timestamptz '2026-01-01' + g * interval '17 minutes'
            from generate_series(0, $1 - 1) g join total on true join m on m.n = g % total.k`, [size.orders]],
       ['order items', `with p as (select tenant_id, array_agg(id order by id) as ids from products group by tenant_id),
-              l as (select o.tenant_id, o.id as order_id, i, p.ids[1 + (abs(hashtext(o.id::text)) + i * 13) % array_length(p.ids, 1)] as product_id
+              -- materialized: inlined, the planner may join products on tenant alone first and
+              -- evaluate the picked id per (order, line, product) pair, spilling billions of rows.
+              l as materialized (select o.tenant_id, o.id as order_id, i, p.ids[1 + (abs(hashtext(o.id::text)) + i * 13) % array_length(p.ids, 1)] as product_id
                       from orders o join p on p.tenant_id = o.tenant_id cross join generate_series(0, 2) i
                      where o.tenant_id in (select id from tenants where slug like 'bench-%'))
          insert into order_items (tenant_id, order_id, product_id, quantity, unit_price, product_name, sku, currency)

@@ -1,6 +1,7 @@
 // `npm run generate` (also before `npm start` / `npm test`, and on install):
 // the Prisma client + Pothos types (prisma generate) and the typed operations
-// + persisted-documents manifest, and the types of the tests' inline documents
+// + persisted-documents manifests (first-party and partners; the committed
+// copies in persisted-documents/ are written only by `npm run codegen`), and the types of the tests' inline documents
 // in test/generated (graphql-codegen), regenerated only when
 // their inputs changed. The inputs' hash is kept in src/generated/.inputs-hash;
 // a fresh clone has no src/generated and always generates.
@@ -29,6 +30,8 @@ const OUTPUTS = [
   'src/generated/pothos-types.ts',
   'src/generated/graphql/index.ts',
   'src/generated/graphql/persisted-documents.json',
+  'src/generated/partners/index.ts',
+  'src/generated/partners/persisted-documents.json',
 ];
 if (existsSync(path.join(root, 'test'))) OUTPUTS.push('test/generated/graphql/index.ts');
 
@@ -90,3 +93,11 @@ for (const [cmd, ...args] of [
 }
 mkdirSync(path.dirname(HASH_FILE), { recursive: true });
 writeFileSync(HASH_FILE, `${hash}\n`);
+// The committed allow-lists are published only by `npm run codegen` (scripts/publish-manifests.mjs): say so when they lag.
+for (const [committed, generated] of [
+  ['persisted-documents/first-party.json', 'src/generated/graphql/persisted-documents.json'],
+  ['persisted-documents/partners.json', 'src/generated/partners/persisted-documents.json'],
+]) {
+  const read = (f) => (existsSync(path.join(root, f)) ? JSON.stringify(JSON.parse(readFileSync(path.join(root, f), 'utf8'))) : '(missing)');
+  if (read(committed) !== read(generated)) console.warn(`generate: ${committed} differs from operations/: run \`npm run codegen\` and commit it`);
+}

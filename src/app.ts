@@ -1,5 +1,5 @@
 // Wires config, database and Yoga together for the server.
-import { ConfigError, loadEnv, tokenConfig, type Env } from './config.js';
+import { ConfigError, loadEnv, tokenConfig, webhookAllowPrivate, webhookRelayConfig, type Env } from './config.js';
 import { assertMigrated, prepareDatabase, type PreparedDatabase } from './db/setup.js';
 import { createDatabase } from './db/client.js';
 import { assertSafeLoginRole } from './db/safety.js';
@@ -121,6 +121,8 @@ export async function startApp(
       development,
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : development,
       trustProxy: env.TRUST_PROXY === 'true',
+      webhooks: { allowPrivate: webhookAllowPrivate(env) },
+      partnerPolicy: { ratePerMinute: env.PARTNER_RATE_PER_MINUTE, tokenRatePerMinute: env.PARTNER_TOKEN_RATE_PER_MINUTE },
       graphiqlSession,
     });
     // The job worker (src/jobs) in this process: on by default in development
@@ -134,12 +136,12 @@ export async function startApp(
         worker = await startJobWorker({
           url,
           concurrency: env.WORKER_CONCURRENCY,
-          tasks: { orderPaymentTimeoutMinutes: env.ORDER_PAYMENT_TIMEOUT_MINUTES },
+          tasks: { orderPaymentTimeoutMinutes: env.ORDER_PAYMENT_TIMEOUT_MINUTES, webhooks: webhookRelayConfig(env) },
         });
       } catch (e) {
         throw explainConnectionError(e, env.WORKER_URL ? 'WORKER_URL' : 'the job worker (WORKER_EMBEDDED)', url);
       }
-      workerNote = 'Job worker running in this process (expire_carts and expire_orders every minute, as fortress_worker); WORKER_EMBEDDED=false turns it off, `npm run worker` runs one on its own.';
+      workerNote = `Job worker running in this process (expire_carts and expire_orders every minute, the webhook relay every ${env.WEBHOOK_POLL_SECONDS} s, as fortress_worker); WORKER_EMBEDDED=false turns it off, \`npm run worker\` runs one on its own.`;
     }
     return {
       env,

@@ -27,6 +27,12 @@ const envSchema = z.object({
   LOGIN_LOCK_MINUTES: intFrom(15),
   /** Sign-in attempts (login, sign-up, password change) allowed per client address per minute. */
   LOGIN_RATE_PER_MINUTE: intFrom(30),
+  /** Lifetime of a partner client's access token (POST /oauth/token): also how long a revoked client's last token still verifies. */
+  PARTNER_TOKEN_TTL_SECONDS: intFrom(5 * 60).pipe(z.number().max(3600)),
+  /** GraphQL requests per minute of a partner client without its own rate_limit_per_minute. */
+  PARTNER_RATE_PER_MINUTE: intFrom(600).pipe(z.number().max(100_000)),
+  /** POST /oauth/token requests per client address per minute (each costs an argon2 verification). */
+  PARTNER_TOKEN_RATE_PER_MINUTE: intFrom(30),
   JWT_ISSUER: z.string().min(1).default('fortress'),
   JWT_AUDIENCE: z.string().min(1).default('fortress-api'),
   DB_POOL_MAX: intFrom(10),
@@ -50,6 +56,16 @@ const envSchema = z.object({
   WORKER_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a URL like postgres://login:password@host:5432/database' }).optional(),
   /** Minutes a created (unpaid) order keeps its reserved stock before the expire_orders job cancels it. */
   ORDER_PAYMENT_TIMEOUT_MINUTES: intFrom(30).pipe(z.number().max(7 * 24 * 60)),
+  /** Webhook relay: attempts of one delivery before it fails for good (dead letter). */
+  WEBHOOK_MAX_ATTEMPTS: intFrom(8).pipe(z.number().max(100)),
+  /** Webhook relay: delay before the first retry, in seconds; doubled per attempt (±20% jitter), at most 6 hours. */
+  WEBHOOK_RETRY_BASE_SECONDS: intFrom(30).pipe(z.number().max(3600)),
+  /** Webhook relay: upper bound of one POST (connect, send, response), in milliseconds. */
+  WEBHOOK_TIMEOUT_MS: intFrom(10_000, 100).pipe(z.number().max(60_000)),
+  /** Webhook relay: how often it looks for new outbox events and due deliveries, in seconds. */
+  WEBHOOK_POLL_SECONDS: intFrom(5).pipe(z.number().max(60)),
+  /** Webhook destinations may be http:// and private, loopback or link-local addresses. Default: true in development and test only. */
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'SEED_DEMO'> & { SEED_DEMO: 'true' | 'false' };
@@ -100,8 +116,31 @@ export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): Databa
 }
 
 /** What `npm run worker` needs: the database and the worker settings, no JWT secret. */
-const workerSchema = envSchema.pick({ ...DATABASE_KEYS, WORKER_URL: true, WORKER_CONCURRENCY: true, ORDER_PAYMENT_TIMEOUT_MINUTES: true });
-export type WorkerEnv = DatabaseEnv & Pick<Env, 'WORKER_URL' | 'WORKER_CONCURRENCY' | 'ORDER_PAYMENT_TIMEOUT_MINUTES'>;
+const WEBHOOK_KEYS = {
+  WEBHOOK_MAX_ATTEMPTS: true,
+  WEBHOOK_RETRY_BASE_SECONDS: true,
+  WEBHOOK_TIMEOUT_MS: true,
+  WEBHOOK_POLL_SECONDS: true,
+  WEBHOOK_ALLOW_PRIVATE: true,
+} as const;
+const workerSchema = envSchema.pick({ ...DATABASE_KEYS, ...WEBHOOK_KEYS, WORKER_URL: true, WORKER_CONCURRENCY: true, ORDER_PAYMENT_TIMEOUT_MINUTES: true });
+export type WorkerEnv = DatabaseEnv & Pick<Env, 'WORKER_URL' | 'WORKER_CONCURRENCY' | 'ORDER_PAYMENT_TIMEOUT_MINUTES' | keyof typeof WEBHOOK_KEYS>;
+
+/**
+ * WEBHOOK_ALLOW_PRIVATE with its default: plain http and private, loopback
+ * and link-local destinations are for development and tests only.
+ */
+export const webhookAllowPrivate = (env: Pick<Env, 'NODE_ENV' | 'WEBHOOK_ALLOW_PRIVATE'>) =>
+  env.WEBHOOK_ALLOW_PRIVATE ? env.WEBHOOK_ALLOW_PRIVATE === 'true' : env.NODE_ENV !== 'production';
+
+/** The webhook relay's settings (src/jobs/webhooks.ts) from the environment. */
+export const webhookRelayConfig = (env: Pick<Env, 'NODE_ENV' | keyof typeof WEBHOOK_KEYS>) => ({
+  maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+  retryBaseSeconds: env.WEBHOOK_RETRY_BASE_SECONDS,
+  timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+  pollSeconds: env.WEBHOOK_POLL_SECONDS,
+  allowPrivate: webhookAllowPrivate(env),
+});
 
 export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
   return checkDatabase(parse(workerSchema, source));
@@ -126,6 +165,7 @@ export function tokenConfig(env: Env, generatedSecret?: string) {
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    partnerTtlSeconds: env.PARTNER_TOKEN_TTL_SECONDS,
   };
 }
 

@@ -1,7 +1,8 @@
-import { unauthenticated } from './errors.js';
+import { forbidden, unauthenticated } from './errors.js';
 import type { Viewer } from './auth/tokens.js';
 import type { Db } from './db/request.js';
 import type { AuthSettings, PreparedSignIn } from './resolvers/identity.js';
+import type { WebhookSettings } from './resolvers/webhook.js';
 
 export interface Context {
   /** Who is calling. Login and sign-up replace it once the user is known. */
@@ -11,6 +12,8 @@ export interface Context {
   userAgent: string | null;
   /** Token service and login policy, for the identity mutations. */
   auth: AuthSettings;
+  /** Webhook registration rules (src/resolvers/webhook.ts). */
+  webhooks: WebhookSettings;
   /** The request transaction; set by the request-transaction plugin before execution. */
   db: Db;
   /** What a sign-in step verified or hashed before the request transaction (src/resolvers/identity.ts). */
@@ -19,8 +22,18 @@ export interface Context {
 
 export type UserViewer = Extract<Viewer, { kind: 'user' }>;
 
-/** Resolvers that act for a user call this; anonymous callers get UNAUTHENTICATED. */
+export type PartnerViewer = Extract<Viewer, { kind: 'partner' }>;
+
+/** Resolvers that act for a partner client call this; users get FORBIDDEN, anonymous callers UNAUTHENTICATED. */
+export function requirePartner(ctx: Context): PartnerViewer {
+  if (ctx.viewer.kind === 'user') throw forbidden('Only partner clients may call this');
+  if (ctx.viewer.kind !== 'partner') throw unauthenticated('Sign in first');
+  return ctx.viewer;
+}
+
+/** Resolvers that act for a user call this; anonymous callers get UNAUTHENTICATED, partner clients FORBIDDEN. */
 export function requireUser(ctx: Context): UserViewer {
+  if (ctx.viewer.kind === 'partner') throw forbidden('Not available to partner clients');
   if (ctx.viewer.kind !== 'user') throw unauthenticated('Sign in first');
   return ctx.viewer;
 }

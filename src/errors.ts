@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'PAYLOAD_TOO_LARGE',
+  'PERSISTED_QUERY_ONLY',
+  'PERSISTED_QUERY_NOT_FOUND',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
@@ -83,6 +85,17 @@ export function rateLimited(msBeforeNext: number, message = 'Too many sign-in at
     http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } },
   });
 }
+
+/**
+ * A persisted operation id that no manifest this caller may use holds. The
+ * message is the one Apollo Client's persisted-queries link and urql's
+ * persisted exchange look for (they then resend the full document); HTTP 404
+ * under application/graphql-response+json.
+ */
+export const persistedQueryNotFound = () => refusedBeforeExecution('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', {}, 404);
+
+/** A document sent by a caller restricted to persisted operations (partners): HTTP 403 under application/graphql-response+json. */
+export const persistedQueryOnly = (message: string) => refusedBeforeExecution('PERSISTED_QUERY_ONLY', message, {}, 403);
 
 const SQLSTATE_CODES: Record<string, [code: ErrorCode, message: string]> = {
   '42501': ['FORBIDDEN', 'Not allowed'], // insufficient_privilege, incl. RLS WITH CHECK violations
@@ -228,9 +241,11 @@ export function createLogger(log: Pick<Console, 'debug' | 'info' | 'warn' | 'err
     warn: (...args: unknown[]) => log.warn(...args),
     error: (...args: unknown[]) => {
       const [first] = args;
-      const code = first instanceof Error ? (maskError(first) as GraphQLError).extensions?.code : undefined;
+      const masked = first instanceof Error ? (maskError(first) as GraphQLError) : undefined;
+      const code = masked?.extensions?.code;
       if (code && code !== 'INTERNAL_SERVER_ERROR') {
-        log.info(`[graphql] ${String(code)}: ${(first as Error).message.split('\n')[0]!.slice(0, 200)}`);
+        // The message the client got (a driver error's own text may start with a blank line).
+        log.info(`[graphql] ${String(code)}: ${masked!.message.split('\n')[0]!.slice(0, 200)}`);
         return;
       }
       log.error(...args);

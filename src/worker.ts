@@ -7,7 +7,7 @@
 // prepares the database as `npm start` does (DATABASE_URL, or the embedded
 // cluster, shared with a running `npm start`). SIGINT / SIGTERM let running
 // jobs finish, then exit 0.
-import { ConfigError, loadWorkerEnv } from './config.js';
+import { ConfigError, loadWorkerEnv, webhookRelayConfig } from './config.js';
 import { assertMigrated, prepareDatabase } from './db/setup.js';
 import { explainConnectionError } from './db/connection-errors.js';
 import { startJobWorker, type JobWorker } from './jobs/worker.js';
@@ -36,7 +36,7 @@ try {
     worker = await startJobWorker({
       url,
       concurrency: env.WORKER_CONCURRENCY,
-      tasks: { orderPaymentTimeoutMinutes: env.ORDER_PAYMENT_TIMEOUT_MINUTES },
+      tasks: { orderPaymentTimeoutMinutes: env.ORDER_PAYMENT_TIMEOUT_MINUTES, webhooks: webhookRelayConfig(env) },
       verbose: true,
       // As the production server: never run against a schema db:migrate has not brought up to date.
       beforeStart: production ? assertMigrated : undefined,

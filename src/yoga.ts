@@ -14,10 +14,13 @@ import type { Context } from './context.js';
 import type { Database } from './db/client.js';
 import { withRequestTransaction, Rollback } from './db/request.js';
 import { pendingMigrationsOf } from './db/migrate.js';
-import type { TokenService } from './auth/tokens.js';
+import type { TokenService, Viewer } from './auth/tokens.js';
 import type { AuthSettings, RunInTransaction } from './resolvers/identity.js';
-import { createSignInLimiter } from './auth/limits.js';
+import type { WebhookSettings } from './resolvers/webhook.js';
+import { createPartnerLimiter, createSignInLimiter, usePartnerRateLimit } from './auth/limits.js';
+import { usePartnerTokenEndpoint } from './auth/oauth.js';
 import { useInputLimits } from './inputLimits.js';
+import { loadPersistedDocuments, usePersistedDocuments, type PersistedDocuments } from './persisted.js';
 import { codedError, createLogger, isCommittedFailure, maskError, refusedBeforeExecution, type ErrorCode } from './errors.js';
 
 export interface YogaOptions {
@@ -39,6 +42,12 @@ export interface YogaOptions {
   trustProxy?: boolean;
   /** Answer introspection queries (default: only in development). */
   introspection?: boolean;
+  /** Partner clients: GraphQL requests a minute of a client without its own limit (600), POST /oauth/token requests per address a minute (30). */
+  partnerPolicy?: { ratePerMinute?: number; tokenRatePerMinute?: number };
+  /** The persisted-operations manifests (default: the committed ones in persisted-documents/, read once here). */
+  persistedDocuments?: PersistedDocuments;
+  /** Webhook registration rules (WEBHOOK_ALLOW_PRIVATE); default: https and public addresses only. */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 /** Largest request body accepted, in bytes; larger ones get HTTP 413 before parsing. */
@@ -248,9 +257,27 @@ function rootFields(document: DocumentNode, set: SelectionSetNode): string[] {
 
 export function buildYoga({
   database, tokens, authPolicy, development = false, graphiqlSession, logging = true, trustProxy = false, introspection = development,
+  partnerPolicy,
+  persistedDocuments = loadPersistedDocuments(),
+  webhooks,
 }: YogaOptions) {
+  // The viewer of a request, verified once: the persisted-operations check needs it
+  // before the context exists (which may run this operation, and which manifest
+  // applies), and the context gets the same one.
+  const viewers = new WeakMap<Request, Promise<Viewer>>();
+  const viewerOf = (request: Request) => {
+    let viewer = viewers.get(request);
+    if (!viewer) viewers.set(request, (viewer = tokens.viewerFromAuthorization(request.headers.get('authorization'))));
+    return viewer;
+  };
   const policy = { refreshTtlDays: 30, maxAttempts: 5, lockMinutes: 15, ...authPolicy };
   const auth: AuthSettings = { tokens, ...policy, limiter: authPolicy?.limiter ?? createSignInLimiter(policy) };
+  const webhookSettings: WebhookSettings = { allowPrivate: false, ...webhooks };
+  // X-Forwarded-For is anyone's to write: only believed behind a trusted proxy.
+  const clientAddress = (request: Request, serverContext: unknown) =>
+    ((trustProxy && request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()) ||
+      (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress ||
+      '').slice(0, 64) || null;
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -283,17 +310,33 @@ export function buildYoga({
     // streamed; Yoga's own 25 MB limit would pipe every body through a TransformStream (an
     // AbortController and a DOMException per request) to enforce a larger bound.
     maxRequestBodySize: false,
+    // GraphQL over HTTP's persisted documents send `documentId` (usePersistedDocuments reads it);
+    // allowed beside a document too, which users may send.
+    extraParamNames: ['documentId'],
     context: async ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) =>
       ({
-        viewer: await tokens.viewerFromAuthorization(request.headers.get('authorization')),
+        viewer: await viewerOf(request),
         // X-Forwarded-For is anyone's to write: only believed behind a trusted proxy.
         // Both are recorded with sessions and login attempts: untrusted, so truncated.
         ip: ((trustProxy && request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()) || req?.socket?.remoteAddress || '').slice(0, 64) || null,
         userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,
         auth,
+        webhooks: webhookSettings,
       }) as Context,
     plugins: [
       useBodyLimit(),
+      // POST /oauth/token (partner clients' OAuth2 client credentials), answered before GraphQL.
+      usePartnerTokenEndpoint({
+        tokens,
+        run: (viewer, fn) => withRequestTransaction(database, viewer, fn),
+        perAddressPerMinute: partnerPolicy?.tokenRatePerMinute ?? 30,
+        clientAddress,
+      }),
+      // Swaps a persisted operation's id for its manifest text (partners: only ids of
+      // their manifest) while Yoga reads the request's params, before parsing: every
+      // plugin below (armor, input limits, cost, sign-in, the request transaction,
+      // masking) then treats it exactly as a document sent in full.
+      usePersistedDocuments(persistedDocuments, viewerOf),
       // Depth, alias, directive and token limits; no field suggestions in production.
       // Armor's cost limit sees neither variables nor page sizes: useQueryCost replaces it.
       EnvelopArmorPlugin({
@@ -309,6 +352,8 @@ export function buildYoga({
       useInputLimits(),
       useQueryCost(),
       useSignInRequired(),
+      // Each partner client's requests a minute (partner_clients.rate_limit_per_minute or the default).
+      usePartnerRateLimit(createPartnerLimiter({ defaultPerMinute: partnerPolicy?.ratePerMinute ?? 600 })),
       useRequestTransaction(database),
       useReadinessCheck({
         endpoint: '/health',

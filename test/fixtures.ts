@@ -4,7 +4,8 @@
 // random so test files running in parallel never share a tenant.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { signToken } from './helpers.js';
+import { signPartnerToken, signToken } from './helpers.js';
+import { PARTNER_SCOPES, type PartnerScope } from '../src/auth/tokens.js';
 
 /** The fixture users who can sign in, named by their tenant role (x and y are members). */
 export type FixtureUser = 'owner' | 'admin' | 'x' | 'y';
@@ -47,7 +48,16 @@ export interface TenantFixture {
   loginX: string;
   auditLog: string;
   outboxEvent: string;
+  /** A disabled webhook endpoint (so the relay never POSTs to its example URL) and its succeeded delivery of outboxEvent. */
+  webhookEndpoint: string;
+  webhookDelivery: string;
+  /** A live partner client (row id) with every scope, settling into corporateAccount; its secret is unknown (the hash is a placeholder). */
+  partnerClient: string;
+  /** Its public client_id. */
+  partnerClientId: string;
   token: (who: FixtureUser) => Promise<string>;
+  /** An access token of partnerClient, for all its scopes or the ones given. */
+  partnerToken: (scopes?: PartnerScope[]) => Promise<string>;
 }
 
 /**
@@ -166,12 +176,30 @@ export async function createTenant(pool: pg.Pool | pg.PoolClient, label: string,
     `insert into events_outbox (tenant_id, aggregate, aggregate_id, event_type, payload) values ($1, 'account', $2, 'AccountOpened', '{}') returning id::text`,
     [tenantId, accountX],
   );
+  const webhookEndpoint = await one(
+    `insert into webhook_endpoints (tenant_id, url, event_types, secret, enabled, disabled_at, created_by)
+     values ($1, 'https://hooks.example.com/fortress', '{AccountOpened}', $2, false, now(), $3) returning id`,
+    [tenantId, `whsec_${randomBytes(32).toString('base64')}`, admin],
+  );
+  const webhookDelivery = await one(
+    `insert into webhook_deliveries (tenant_id, endpoint_id, outbox_id, event_id, status, attempts, next_attempt_at, last_attempt_at, last_status_code, delivered_at)
+     select $1, $2, o.id, o.event_id, 'succeeded', 1, null, now(), 204, now() from events_outbox o where o.id = $3 returning id`,
+    [tenantId, webhookEndpoint, outboxEvent],
+  );
+  const partnerClientId = `pc_${randomBytes(16).toString('base64url')}`;
+  const partnerClient = await one(
+    `insert into partner_clients (tenant_id, name, client_id, secret_hash, scopes, settlement_account_id, created_by)
+     values ($1, 'Fixture partner', $2, $3, $4, $5, $6) returning id`,
+    [tenantId, partnerClientId, `$argon2id$v=19$m=19456,t=2,p=1$${randomBytes(16).toString('base64')}$placeholder`, [...PARTNER_SCOPES], corporateAccount, admin],
+  );
   const users = { owner, admin, x, y };
   const roles = { owner: 'owner', admin: 'admin', x: 'member', y: 'member' } as const;
   return {
     tenantId, slug, owner, admin, x, y, invitee, accountX, accountY, corporateAccount, clearingAccount, transactionX, transferX, transactionY,
     category, merchant, product,
     location, emptyLocation, inventory, cartX, cartItemX, orderX, orderItemX, receiptX, sessionX, loginX, auditLog, outboxEvent,
+    partnerClient, partnerClientId, webhookEndpoint, webhookDelivery,
     token: (who) => signToken(users[who], tenantId, roles[who]),
+    partnerToken: (scopes = [...PARTNER_SCOPES]) => signPartnerToken({ tenantId, partnerClientId: partnerClient, clientId: partnerClientId, scopes }),
   };
 }

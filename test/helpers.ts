@@ -9,7 +9,7 @@ import { parse, print, type DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { graphql as generatedGraphql } from './generated/graphql/gql.js';
 import { createDatabase } from '../src/db/client.js';
-import { createTokenService, type TenantRole } from '../src/auth/tokens.js';
+import { createTokenService, type PartnerViewer, type TenantRole } from '../src/auth/tokens.js';
 import { buildYoga, type YogaOptions } from '../src/yoga.js';
 
 export const ownerPool = () => new pg.Pool({ connectionString: inject('ownerUrl'), max: 4 });
@@ -20,6 +20,9 @@ export const tokens = () => createTokenService({ secret: inject('jwtSecret'), is
 export const signToken = async (userId: string, tenantId: string, role: TenantRole, sessionId?: string) =>
   (await (await tokens()).sign({ userId, tenantId, role, sessionId })).token;
 
+/** A partner client's access token, as POST /oauth/token issues it, signed with the suite's key. */
+export const signPartnerToken = async (viewer: Omit<PartnerViewer, 'kind'>) => (await (await tokens()).signPartner(viewer)).token;
+
 /** The app as production runs it (no GraphiQL, no introspection unless asked), on the suite's database. */
 export async function testApp(
   opts: {
@@ -29,6 +32,12 @@ export async function testApp(
     introspection?: boolean;
     development?: boolean;
     authPolicy?: YogaOptions['authPolicy'];
+    /** Webhook registration rules; default: production's (https, public addresses only). */
+    webhooks?: YogaOptions['webhooks'];
+    /** Partner rate limits (requests per minute, token requests per address per minute). */
+    partnerPolicy?: YogaOptions['partnerPolicy'];
+    /** Persisted-operations manifests; default: the committed ones. */
+    persistedDocuments?: YogaOptions['persistedDocuments'];
   } = {},
 ) {
   const database = createDatabase({
@@ -41,7 +50,7 @@ export async function testApp(
   // trustProxy: yoga.fetch has no socket, so tests give the client address in X-Forwarded-For.
   const yoga = buildYoga({
     database, tokens: await tokens(), logging: false, trustProxy: true, introspection: opts.introspection, development: opts.development,
-    authPolicy: opts.authPolicy,
+    authPolicy: opts.authPolicy, webhooks: opts.webhooks, partnerPolicy: opts.partnerPolicy, persistedDocuments: opts.persistedDocuments,
   });
   return { database, yoga, close: () => database.close() };
 }
@@ -98,12 +107,17 @@ export interface GqlOptions<V> {
 }
 
 let manifest: Record<string, string> | undefined;
-/** The text of a document: printed, or the manifest's for an operations/ document (codegen keeps only its hash). */
+/**
+ * The text of a document: printed, or the manifest's for an operations/ or
+ * operations/partners/ document (codegen keeps only its hash).
+ */
 function documentText(document: DocumentNode | string): string {
   if (typeof document === 'string') return document;
   const hash = (document as { __meta__?: { hash?: string } }).__meta__?.hash;
   if (!document.definitions && hash) {
-    manifest ??= JSON.parse(readFileSync(new URL('../src/generated/graphql/persisted-documents.json', import.meta.url), 'utf8')) as Record<string, string>;
+    const read = (dir: string) =>
+      JSON.parse(readFileSync(new URL(`../src/generated/${dir}/persisted-documents.json`, import.meta.url), 'utf8')) as Record<string, string>;
+    manifest ??= { ...read('graphql'), ...read('partners') };
     const text = manifest[hash];
     if (!text) throw new Error(`${hash} is not in the persisted-documents manifest: run \`npm run generate\``);
     return text;
@@ -151,15 +165,16 @@ export type AppRole = 'fortress_anonymous' | 'fortress_user' | 'fortress_partner
  */
 export async function asRole<T>(
   pool: pg.Pool,
-  who: { role: AppRole; tenantId?: string; userId?: string },
+  who: { role: AppRole; tenantId?: string; userId?: string; partnerClientId?: string; partnerScopes?: string[] },
   fn: (c: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const c = await pool.connect();
   try {
     await c.query('begin');
     await c.query(
-      `select set_config('role', $1, true), set_config('app.current_tenant_id', $2, true), set_config('app.current_user_id', $3, true)`,
-      [who.role, who.tenantId ?? '', who.userId ?? ''],
+      `select set_config('role', $1, true), set_config('app.current_tenant_id', $2, true), set_config('app.current_user_id', $3, true),
+              set_config('app.current_partner_client_id', $4, true), set_config('app.current_partner_scopes', $5, true)`,
+      [who.role, who.tenantId ?? '', who.userId ?? '', who.partnerClientId ?? '', (who.partnerScopes ?? []).join(' ')],
     );
     return await fn(c);
   } finally {

@@ -3,7 +3,7 @@
 // (the only way money enters), and the ledger's invariants read as the owner.
 import { expect } from 'vitest';
 import type pg from 'pg';
-import type { TenantFixture } from './fixtures.js';
+import { createTenant, type TenantFixture } from './fixtures.js';
 import { committedAs } from './db/functions/helpers.js';
 
 export type Who = 'owner' | 'admin' | 'x' | 'y';
@@ -92,4 +92,16 @@ export async function expectLedgerInvariants(owner: pg.Pool, tenantId: string, a
     [tenantId],
   );
   expect(negative.rows, 'accounts below their limit').toEqual([]);
+}
+
+/**
+ * A fixture tenant without its accounts and journals (and what points at them), so the ledger
+ * rows a test then makes are the only ones: reconciliation reports exactly those.
+ */
+export async function tenantWithoutLedger(owner: pg.Pool, label: string) {
+  const fx = await createTenant(owner, label);
+  for (const table of ['partner_clients', 'receipts', 'transactions', 'transfers', 'accounts']) {
+    await owner.query(`delete from ${table} where tenant_id = $1`, [fx.tenantId]);
+  }
+  return fx;
 }

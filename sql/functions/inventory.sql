@@ -269,7 +269,10 @@ create or replace function app.search_products(p_term text, p_limit integer) ret
   set search_path = pg_catalog, public, pg_temp
   as $$
   declare
-    v_tenant uuid := app.current_tenant_id();
+    -- A member's tenant, or a partner's when its client may read the catalog
+    -- (the products policies' rule for partners, sql/rls/products.sql).
+    v_tenant uuid := coalesce(app.current_tenant_id(),
+      case when 'catalog:read' = any (app.current_partner_scopes()) then app.current_partner_tenant_id() end);
   begin
     perform app.require_text('search', p_term, 200);
     perform app.inventory_require_count('limit', p_limit, 1, 10000);
@@ -285,6 +288,6 @@ create or replace function app.search_products(p_term text, p_limit integer) ret
   $$;
 revoke all on function app.search_products(text, integer)
   from public, fortress_authenticator, fortress_anonymous, fortress_user, fortress_partner, fortress_support, fortress_worker;
-grant execute on function app.search_products(text, integer) to fortress_user;
+grant execute on function app.search_products(text, integer) to fortress_user, fortress_partner;
 comment on function app.search_products(text, integer) is
   'Ids of the current tenant''s products whose name, sku or brand contains the term (ILIKE, trigram-indexed; runs as the owner because ILIKE is not leakproof under RLS).';

@@ -8,7 +8,9 @@
 --   fortress_anonymous      no token
 --   fortress_user           SPA/mobile users of a tenant (owner/admin/member is a claim
 --                           checked by app.current_tenant_role(), not a Postgres role)
---   fortress_partner        partners: persisted operations only (grants come later)
+--   fortress_partner        partner clients (OAuth2 client credentials): read-only grants on the
+--                           catalogue, stock, orders and their settlement account, keyed on
+--                           their scopes (sql/functions/partner.sql)
 --   fortress_support        support staff: masked views only (grants come later)
 --   fortress_worker         the job queue (src/jobs): owns schema graphile_worker
 --                           (prisma/migrations/20261123085100_job_queue), executes the

@@ -25,10 +25,16 @@ create policy update_own_or_admin on accounts for update to fortress_user
   with check (tenant_id = (select app.current_tenant_id())
               and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
 
+-- Partners with ledger:read read exactly one account: their client's
+-- settlement account (sql/functions/partner.sql); no other, and no write.
+create policy select_partner_settlement on accounts for select to fortress_partner
+  using (tenant_id = (select app.current_partner_tenant_id()) and id = (select app.current_partner_settlement_account_id()));
+
 grant select on accounts to fortress_user;
 -- No app role writes balance, status, closed_at or system_kind: the ledger
 -- functions (sql/functions/ledger.sql) do, and close_account closes.
 grant insert (tenant_id, user_id, name, type, currency, metadata, credit_limit) on accounts to fortress_user;
 grant update (name, metadata, updated_at) on accounts to fortress_user;
+grant select on accounts to fortress_partner;
 
 comment on table accounts is 'Financial accounts (wallet, bank, credit, savings, corporate); balance kept by the ledger.';

@@ -17,8 +17,13 @@ create policy update_admin on categories for update to fortress_user
 create policy delete_admin on categories for delete to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
 
+-- Partners (sql/functions/partner.sql) with catalog:read read it.
+create policy select_partner_catalog on categories for select to fortress_partner
+  using (tenant_id = (select app.current_partner_tenant_id()) and (select app.current_partner_scopes()) @> array['catalog:read']);
+
 grant select, delete on categories to fortress_user;
 grant insert (tenant_id, parent_id, name, rules) on categories to fortress_user;
 grant update (parent_id, name, rules) on categories to fortress_user;
+grant select on categories to fortress_partner;
 
 comment on table categories is 'Spending/product categories, a tree per tenant.';

@@ -12,6 +12,11 @@ create policy owner_maintenance on inventory to fortress_owner using (true) with
 create policy select_own_tenant on inventory for select to fortress_user
   using (tenant_id = (select app.current_tenant_id()));
 
+-- Partners (sql/functions/partner.sql) with inventory:read read it, never write it.
+create policy select_partner_inventory on inventory for select to fortress_partner
+  using (tenant_id = (select app.current_partner_tenant_id()) and (select app.current_partner_scopes()) @> array['inventory:read']);
+
 grant select on inventory to fortress_user;
+grant select on inventory to fortress_partner;
 
 comment on table inventory is 'Stock per product and location; reserved <= quantity; available = quantity - reserved (generated). Written only by the inventory and order functions.';

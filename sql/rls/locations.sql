@@ -17,8 +17,15 @@ create policy update_admin on locations for update to fortress_user
 create policy delete_admin on locations for delete to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
 
+-- Partners (sql/functions/partner.sql) with catalog:read or inventory:read
+-- read it (stock is reported per location).
+create policy select_partner_catalog on locations for select to fortress_partner
+  using (tenant_id = (select app.current_partner_tenant_id())
+         and (select app.current_partner_scopes()) && array['catalog:read', 'inventory:read']);
+
 grant select, delete on locations to fortress_user;
 grant insert (tenant_id, code, name, address, kind) on locations to fortress_user;
 grant update (code, name, address, kind) on locations to fortress_user;
+grant select on locations to fortress_partner;
 
 comment on table locations is 'Stores and warehouses holding inventory.';

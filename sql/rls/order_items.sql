@@ -11,6 +11,11 @@ create policy owner_maintenance on order_items to fortress_owner using (true) wi
 create policy select_visible_order on order_items for select to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and order_id in (select o.id from orders o));
 
+-- Partners: the lines of the orders they may see (orders:read, above).
+create policy select_partner_visible_order on order_items for select to fortress_partner
+  using (tenant_id = (select app.current_partner_tenant_id()) and order_id in (select o.id from orders o));
+
 grant select on order_items to fortress_user;
+grant select on order_items to fortress_partner;
 
 comment on table order_items is 'Lines of an order: the product as it was at checkout (name, sku, unit price, currency); line_total is generated.';

@@ -13,6 +13,16 @@ create policy select_own_or_admin on orders for select to fortress_user
   using (tenant_id = (select app.current_tenant_id())
          and (user_id = (select app.current_user_id()) or (select app.is_tenant_admin())));
 
+-- Partners (sql/functions/partner.sql) with orders:read read every order of
+-- the tenant (as its owners/admins do); with orders:write, the orders their
+-- client placed (app.partner_place_order). They never write one directly.
+create policy select_partner_orders on orders for select to fortress_partner
+  using (tenant_id = (select app.current_partner_tenant_id())
+         and ((select app.current_partner_scopes()) @> array['orders:read']
+              or ((select app.current_partner_scopes()) @> array['orders:write']
+                  and partner_client_id = (select app.current_partner_client_id()))));
+
 grant select on orders to fortress_user;
+grant select on orders to fortress_partner;
 
 comment on table orders is 'Checked-out orders; lines in order_items. Written only by the order functions.';

@@ -17,8 +17,13 @@ create policy update_admin on products for update to fortress_user
 create policy delete_admin on products for delete to fortress_user
   using (tenant_id = (select app.current_tenant_id()) and (select app.is_tenant_admin()));
 
+-- Partners (sql/functions/partner.sql) with catalog:read read it.
+create policy select_partner_catalog on products for select to fortress_partner
+  using (tenant_id = (select app.current_partner_tenant_id()) and (select app.current_partner_scopes()) @> array['catalog:read']);
+
 grant select, delete on products to fortress_user;
 grant insert (tenant_id, sku, name, description, brand, category_id, price, currency, tax_code, attributes, active) on products to fortress_user;
 grant update (sku, name, description, brand, category_id, price, currency, tax_code, attributes, active, updated_at) on products to fortress_user;
+grant select on products to fortress_partner;
 
 comment on table products is 'Catalogue; sku unique per tenant. Ordered products are deactivated (active = false), not deleted.';

@@ -34,10 +34,15 @@ create policy update_metadata_own_account_or_admin on transactions for update to
               or account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))))
   with check (tenant_id = (select app.current_tenant_id()));
 
+-- Partners with ledger:read: the entries of their settlement account only.
+create policy select_partner_settlement on transactions for select to fortress_partner
+  using (tenant_id = (select app.current_partner_tenant_id()) and account_id = (select app.current_partner_settlement_account_id()));
+
 grant select on transactions to fortress_user;
 grant update (category_id, merchant_id) on transactions to fortress_user;
 grant insert (tenant_id, account_id, counterparty_account_id, category_id, merchant_id, type, amount, currency,
               status, occurred_at, reference, description, metadata)
   on transactions to fortress_user;
+grant select on transactions to fortress_partner;
 
 comment on table transactions is 'Ledger entries. Insert-only for app roles; reversals are counter-entries.';

@@ -16,6 +16,13 @@ create policy select_own_account_or_admin on transfers for select to fortress_us
               or from_account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))
               or to_account_id in (select a.id from accounts a where a.user_id = (select app.current_user_id()))));
 
+-- Partners with ledger:read: the journals into or out of their settlement account.
+create policy select_partner_settlement on transfers for select to fortress_partner
+  using (tenant_id = (select app.current_partner_tenant_id())
+         and (from_account_id = (select app.current_partner_settlement_account_id())
+              or to_account_id = (select app.current_partner_settlement_account_id())));
+
 grant select on transfers to fortress_user;
+grant select on transfers to fortress_partner;
 
 comment on table transfers is 'Ledger journals: a debit and a credit entry summing to zero. Written only by the ledger functions.';

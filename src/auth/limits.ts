@@ -14,7 +14,10 @@
 // In memory: counts are per server process and reset on restart (several
 // instances multiply the budget by their number).
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { rateLimited } from '../errors.js';
+import type { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { maskError, rateLimited } from '../errors.js';
+import type { Context } from '../context.js';
 
 export interface SignInLimitSettings {
   maxAttempts: number;
@@ -56,6 +59,77 @@ export function createSignInLimiter({ maxAttempts, lockMinutes, perAddressPerMin
       const account = accountKey(tenantSlug, email);
       await perAccountAddress.delete(`${account}|${ip ?? 'unknown'}`);
       await perAccount.reward(account, 1);
+    },
+  };
+}
+
+// Partner clients' GraphQL requests (issue 11): `ratePerMinute` requests a
+// minute per client, its own partner_clients.rate_limit_per_minute (carried
+// in its access token, so a change applies from its next token, at most
+// PARTNER_TOKEN_TTL_SECONDS later) or the server's default. A one-minute
+// window per client from its first request: the window's budget, like a
+// bucket of that many tokens, may be spent at once; when it is empty the
+// request is RATE_LIMITED (HTTP 429) with Retry-After = the seconds until the
+// window ends. Keyed on the client's row id, so every token of one client
+// shares one budget. In memory, per process, like the sign-in limits.
+export type PartnerLimiter = ReturnType<typeof createPartnerLimiter>;
+
+export function createPartnerLimiter({ defaultPerMinute }: { defaultPerMinute: number }) {
+  // One limiter per distinct rate (rate-limiter-flexible fixes `points` per instance).
+  const limiters = new Map<number, RateLimiterMemory>();
+  const limiterFor = (perMinute: number) => {
+    let limiter = limiters.get(perMinute);
+    if (!limiter) limiters.set(perMinute, (limiter = new RateLimiterMemory({ keyPrefix: `partner-${perMinute}`, points: perMinute, duration: 60 })));
+    return limiter;
+  };
+  return {
+    /** One request of the client; RATE_LIMITED when its minute's budget is spent. */
+    async request(partnerClientId: string, perMinute?: number) {
+      try {
+        await limiterFor(perMinute ?? defaultPerMinute).consume(partnerClientId);
+      } catch (e) {
+        if (e instanceof RateLimiterRes) throw rateLimited(e.msBeforeNext, 'Rate limit of this partner client reached; slow down');
+        throw e;
+      }
+    },
+  };
+}
+
+/**
+ * Counts every operation a partner client executes against its budget before
+ * the request transaction starts; past it, the operation is RATE_LIMITED
+ * (HTTP 429, Retry-After) and never reaches the database.
+ */
+export function usePartnerRateLimit(limiter: PartnerLimiter): Plugin<Context> {
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const { viewer } = args.contextValue as Context;
+      if (viewer.kind !== 'partner') return;
+      try {
+        await limiter.request(viewer.partnerClientId, viewer.rateLimitPerMinute);
+      } catch (e) {
+        setResultAndStopExecution({ data: null, errors: [maskError(e) as GraphQLError] });
+      }
+    },
+  };
+}
+
+/**
+ * POST /oauth/token attempts per client address a minute: each costs an
+ * argon2 verification, so the endpoint must not be a way to burn CPU.
+ * Resolves with the milliseconds to wait when refused, else undefined.
+ */
+export function createTokenEndpointLimiter({ perMinute }: { perMinute: number }) {
+  const perAddress = new RateLimiterMemory({ keyPrefix: 'oauth-addr', points: perMinute, duration: 60 });
+  return {
+    async attempt(ip: string | null): Promise<number | undefined> {
+      try {
+        await perAddress.consume(ip ?? 'unknown');
+        return undefined;
+      } catch (e) {
+        if (e instanceof RateLimiterRes) return e.msBeforeNext;
+        throw e;
+      }
     },
   };
 }

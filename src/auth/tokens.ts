@@ -10,9 +10,33 @@ import { unauthenticated } from '../errors.js';
 
 export type { TenantRole };
 
+/**
+ * What a partner client may be granted (README, "Partners"); the database
+ * checks the same list (partner_clients_scopes_known) and its policies key on
+ * these names (sql/functions/partner.sql).
+ */
+export const PARTNER_SCOPES = ['catalog:read', 'inventory:read', 'orders:read', 'orders:write', 'ledger:read'] as const;
+export type PartnerScope = (typeof PARTNER_SCOPES)[number];
+const SCOPE_SET = new Set<string>(PARTNER_SCOPES);
+export const isPartnerScope = (s: string): s is PartnerScope => SCOPE_SET.has(s);
+
 export type Viewer =
   | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string; tenantId: string; role: TenantRole; sessionId?: string };
+  | { kind: 'user'; userId: string; tenantId: string; role: TenantRole; sessionId?: string }
+  | {
+      kind: 'partner';
+      tenantId: string;
+      /** The client's row id (partner_clients.id): app.current_partner_client_id. */
+      partnerClientId: string;
+      /** The public client_id (pc_…). */
+      clientId: string;
+      /** What the token was issued for (the client's scopes, or fewer); the database narrows further to the client's current scopes. */
+      scopes: PartnerScope[];
+      /** The client's own limit when it has one; else the server's default applies. */
+      rateLimitPerMinute?: number;
+    };
+
+export type PartnerViewer = Extract<Viewer, { kind: 'partner' }>;
 
 export interface TokenConfig {
   /** HS256 secret (≥ 32 characters). */
@@ -26,9 +50,13 @@ export interface TokenConfig {
   audience: string;
   /** Access token lifetime, seconds (default 15 minutes). */
   ttlSeconds?: number;
+  /** Partner access token lifetime, seconds (default 5 minutes): the longest a revoked client's token still verifies. */
+  partnerTtlSeconds?: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A partner client's public id: 'pc_' + base64url (partner_clients_client_id_check). */
+export const CLIENT_ID = /^pc_[A-Za-z0-9_-]{16,64}$/;
 const ROLES = new Set<string>(Object.values(TenantRole));
 
 interface Key {
@@ -74,6 +102,7 @@ export async function createTokenService(cfg: TokenConfig) {
     signing = { kid, ...priv };
   }
   const ttl = cfg.ttlSeconds ?? 15 * 60;
+  const partnerTtl = cfg.partnerTtlSeconds ?? 5 * 60;
 
   async function sign(viewer: { userId: string; tenantId: string; role: TenantRole; sessionId?: string }) {
     const token = await new SignJWT({ tid: viewer.tenantId, role: viewer.role, ...(viewer.sessionId ? { sid: viewer.sessionId } : {}) })
@@ -85,6 +114,29 @@ export async function createTokenService(cfg: TokenConfig) {
       .setExpirationTime(`${ttl}s`)
       .sign(signing.key);
     return { token, expiresAt: new Date(Date.now() + ttl * 1000) };
+  }
+
+  /**
+   * A partner client's access token (POST /oauth/token): `sub` is the client's
+   * row id, `client_id` its public id, `scope` the granted scopes
+   * (space-separated, RFC 9068), `rpm` its own rate limit when it has one. No
+   * `role` claim: a partner token can never pass for a user's.
+   */
+  async function signPartner(viewer: Omit<PartnerViewer, 'kind'>) {
+    const token = await new SignJWT({
+      tid: viewer.tenantId,
+      client_id: viewer.clientId,
+      scope: viewer.scopes.join(' '),
+      ...(viewer.rateLimitPerMinute ? { rpm: viewer.rateLimitPerMinute } : {}),
+    })
+      .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'JWT' })
+      .setSubject(viewer.partnerClientId)
+      .setIssuer(cfg.issuer)
+      .setAudience(cfg.audience)
+      .setIssuedAt()
+      .setExpirationTime(`${partnerTtl}s`)
+      .sign(signing.key);
+    return { token, expiresIn: partnerTtl };
   }
 
   // The key comes from the header's kid, and must match the header's alg:
@@ -101,8 +153,8 @@ export async function createTokenService(cfg: TokenConfig) {
   // the exact token text, so a changed byte is verified afresh; only successes are kept, and a
   // hit is refused from the second its `exp` is reached, as jose refuses it (`exp <= now`). The
   // keys are fixed for this service's life, so nothing else could change the answer.
-  const verified = new Map<string, { viewer: Extract<Viewer, { kind: 'user' }>; exp: number }>();
-  const remember = (token: string, viewer: Extract<Viewer, { kind: 'user' }>, exp: number) => {
+  const verified = new Map<string, { viewer: Exclude<Viewer, { kind: 'anonymous' }>; exp: number }>();
+  const remember = (token: string, viewer: Exclude<Viewer, { kind: 'anonymous' }>, exp: number) => {
     if (verified.size >= VERIFIED_CACHE_MAX) {
       const now = Math.floor(Date.now() / 1000);
       for (const [t, v] of verified) if (v.exp <= now) verified.delete(t);
@@ -130,6 +182,11 @@ export async function createTokenService(cfg: TokenConfig) {
         algorithms: ['HS256', 'ES256', 'EdDSA'],
         requiredClaims: ['sub', 'tid', 'exp', 'iat'],
       });
+      if (payload.client_id !== undefined) {
+        const viewer = partnerViewer(payload);
+        remember(token, viewer, payload.exp!);
+        return { ...viewer, scopes: [...viewer.scopes] };
+      }
       const { sub, tid, role, sid } = payload as { sub: string; tid: unknown; role: unknown; sid?: unknown };
       // Claims are copied into SQL settings cast to uuid: reject anything else here.
       if (!UUID.test(sub) || typeof tid !== 'string' || !UUID.test(tid) || typeof role !== 'string' || !ROLES.has(role)) {
@@ -146,7 +203,24 @@ export async function createTokenService(cfg: TokenConfig) {
     }
   }
 
-  return { sign, viewerFromAuthorization };
+  return { sign, signPartner, partnerTtlSeconds: partnerTtl, viewerFromAuthorization };
+}
+
+/** A partner token's claims -> viewer; anything unexpected is UNAUTHENTICATED (the claims become SQL settings). */
+function partnerViewer(payload: Record<string, unknown>): PartnerViewer {
+  const { sub, tid, client_id: clientId, scope, rpm, role } = payload;
+  const scopes = typeof scope === 'string' ? scope.split(' ') : [];
+  if (
+    typeof sub !== 'string' || !UUID.test(sub) || typeof tid !== 'string' || !UUID.test(tid) || role !== undefined ||
+    typeof clientId !== 'string' || !CLIENT_ID.test(clientId) || !scopes.length || !scopes.every(isPartnerScope) ||
+    (rpm !== undefined && !(Number.isInteger(rpm) && (rpm as number) > 0))
+  ) {
+    throw unauthenticated('Access token has malformed claims');
+  }
+  return {
+    kind: 'partner', tenantId: tid, partnerClientId: sub, clientId, scopes: [...new Set(scopes)] as PartnerScope[],
+    ...(rpm !== undefined ? { rateLimitPerMinute: rpm as number } : {}),
+  };
 }
 
 export type TokenService = Awaited<ReturnType<typeof createTokenService>>;

@@ -6,25 +6,35 @@
 // wait on Postgres) before any real work. Here each pooled connection holds
 // that BEGIN back until the transaction's next statement: when it is the
 // identity statement, both go in one simple-protocol message
-// `BEGIN; select set_config('role', …, true), …`, with the three values
-// checked (a known role, uuids) and quoted as literals; anything else is sent
+// `BEGIN; select set_config('role', …, true), …`, with the five values
+// checked (a known role, uuids, known partner scopes) and quoted as literals; anything else is sent
 // after a plain BEGIN, exactly as before. Postgres sees the same statements in
 // the same order: BEGIN, then the settings, transaction-local.
 import type pg from 'pg';
-import type { Viewer } from '../auth/tokens.js';
+import { isPartnerScope, type Viewer } from '../auth/tokens.js';
 
 /** The Postgres role each kind of viewer becomes for its transaction. */
 export const PG_ROLE: Record<Viewer['kind'], string> = {
   anonymous: 'fortress_anonymous',
   user: 'fortress_user',
+  partner: 'fortress_partner',
 };
 
-/** Role, tenant and user, transaction-local (`true`): the first statement of every request transaction. */
+/**
+ * Role, tenant, user, partner client and partner scopes, transaction-local
+ * (`true`): the first statement of every request transaction. Every setting is
+ * set every time ('' when it does not apply), so nothing of an earlier
+ * statement in the same transaction survives a switch (login, sign-up).
+ */
 export const IDENTITY_SQL =
-  "select set_config('role', $1, true), set_config('app.current_tenant_id', $2, true), set_config('app.current_user_id', $3, true)";
+  "select set_config('role', $1, true), set_config('app.current_tenant_id', $2, true), set_config('app.current_user_id', $3, true), " +
+  "set_config('app.current_partner_client_id', $4, true), set_config('app.current_partner_scopes', $5, true)";
 
 const ROLES = new Set(Object.values(PG_ROLE));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** '' or space-separated known partner scopes. */
+const isScopeList = (v: unknown) => typeof v === 'string' && (v === '' || v.split(' ').every(isPartnerScope));
 
 type QueryConfig = { text?: string; values?: unknown[]; name?: string; rowMode?: string; types?: unknown; submit?: unknown };
 type Query = (config: unknown, values?: unknown, callback?: unknown) => unknown;
@@ -36,12 +46,19 @@ const done = (command: string) => ({ command, rowCount: null, oid: null, rows: [
 
 /** The identity statement with literal values, when the values are what applyIdentity sends. */
 function literalIdentity(client: pg.PoolClient, values: unknown): string | undefined {
-  if (!Array.isArray(values) || values.length !== 3) return undefined;
-  const [role, tenant, user] = values as unknown[];
+  if (!Array.isArray(values) || values.length !== 5) return undefined;
+  const [role, tenant, user, partner, scopes] = values as unknown[];
   if (typeof role !== 'string' || !ROLES.has(role)) return undefined;
-  for (const id of [tenant, user]) if (typeof id !== 'string' || (id !== '' && !UUID.test(id))) return undefined;
+  for (const id of [tenant, user, partner]) if (typeof id !== 'string' || (id !== '' && !UUID.test(id))) return undefined;
+  if (!isScopeList(scopes)) return undefined;
+  // Partner settings belong to the partner role only.
+  if (role !== PG_ROLE.partner && (partner !== '' || scopes !== '')) return undefined;
   const lit = (v: string) => client.escapeLiteral(v);
-  return `BEGIN; select set_config('role', ${lit(role)}, true), set_config('app.current_tenant_id', ${lit(tenant as string)}, true), set_config('app.current_user_id', ${lit(user as string)}, true)`;
+  return (
+    `BEGIN; select set_config('role', ${lit(role)}, true), set_config('app.current_tenant_id', ${lit(tenant as string)}, true), ` +
+    `set_config('app.current_user_id', ${lit(user as string)}, true), set_config('app.current_partner_client_id', ${lit(partner as string)}, true), ` +
+    `set_config('app.current_partner_scopes', ${lit(scopes as string)}, true)`
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
 // The one request path: every GraphQL operation runs in one transaction whose
-// first statement sets the Postgres role and the tenant/user settings, all
-// transaction-local (set_config(..., true)), so a pooled connection never
-// carries them into the next request. RLS policies read them.
+// first statement sets the Postgres role and the tenant/user (or partner
+// client and scopes) settings, all transaction-local (set_config(..., true)),
+// so a pooled connection never carries them into the next request. RLS
+// policies read them.
 // The BEGIN before it travels in the same round trip (./identity.ts).
 import type { Database } from './client.js';
 import type { Viewer } from '../auth/tokens.js';
@@ -20,10 +21,13 @@ export class Rollback<T> {
  * every request; login and sign-up run it again once they know the user.
  */
 export async function applyIdentity(db: Db, viewer: Viewer) {
-  const tenantId = viewer.kind === 'user' ? viewer.tenantId : '';
+  const tenantId = viewer.kind === 'anonymous' ? '' : viewer.tenantId;
   const userId = viewer.kind === 'user' ? viewer.userId : '';
+  // A partner request: its client (policies check it is live) and the scopes its token names.
+  const partnerClientId = viewer.kind === 'partner' ? viewer.partnerClientId : '';
+  const scopes = viewer.kind === 'partner' ? viewer.scopes.join(' ') : '';
   // A constant text with bind parameters (never interpolated): ./identity.ts recognises it.
-  await db.$executeRawUnsafe(IDENTITY_SQL, PG_ROLE[viewer.kind], tenantId, userId);
+  await db.$executeRawUnsafe(IDENTITY_SQL, PG_ROLE[viewer.kind], tenantId, userId, partnerClientId, scopes);
 }
 
 export async function withRequestTransaction<T>(database: Database, viewer: Viewer, fn: (db: Db) => Promise<T>): Promise<T> {

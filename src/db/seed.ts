@@ -79,8 +79,8 @@ export async function seedDemo(ownerUrl: string, log: (m: string) => void = () =
         salary, grocery: categories.Grocery!, merchants,
       });
       const locations: string[] = [];
-      for (const [code, name] of [['STORE-1', 'Downtown store'], ['WH-1', 'Central warehouse']]) {
-        locations.push(await q('insert into locations (tenant_id, code, name) values ($1, $2, $3) returning id', [tenantId, code, name]));
+      for (const [code, name, kind] of [['STORE-1', 'Downtown store', 'store'], ['WH-1', 'Central warehouse', 'warehouse']]) {
+        locations.push(await q('insert into locations (tenant_id, code, name, kind) values ($1, $2, $3, $4) returning id', [tenantId, code, name, kind]));
       }
       const products: string[] = [];
       for (const [i, [name, category, price]] of PRODUCTS.entries()) {

@@ -3,8 +3,11 @@
 // live in SQL, where the tests can hold them; the task only repeats the call
 // while a batch comes back full. Every statement runs as fortress_worker
 // (src/jobs/worker.ts), which may execute these functions and nothing else.
+// The webhook relay's tasks (./webhooks.ts) follow the same rules with the
+// functions of sql/functions/webhooks.sql, and POST between two calls.
 import type { JobHelpers, Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
+import { DEFAULT_WEBHOOK_RELAY_CONFIG, webhookTasks, type WebhookRelayConfig } from './webhooks.js';
 
 /**
  * What a job may carry (cron jobs carry nothing but `_cron`): a tenant to
@@ -70,16 +73,20 @@ export const expireOrders =
 export interface TaskConfig {
   /** ORDER_PAYMENT_TIMEOUT_MINUTES: how long a created order may wait for payment. */
   orderPaymentTimeoutMinutes: number;
+  /** The webhook relay's settings (WEBHOOK_*); default DEFAULT_WEBHOOK_RELAY_CONFIG (private destinations refused). */
+  webhooks?: WebhookRelayConfig;
 }
 
 /** The defaults of src/config.ts, for callers without an environment (tests). */
-export const DEFAULT_TASK_CONFIG: TaskConfig = { orderPaymentTimeoutMinutes: 30 };
+export const DEFAULT_TASK_CONFIG: TaskConfig = { orderPaymentTimeoutMinutes: 30, webhooks: DEFAULT_WEBHOOK_RELAY_CONFIG };
 
 /** Every task the worker runs, one per CRONTAB line. */
 export function createTaskList(config: TaskConfig = DEFAULT_TASK_CONFIG): TaskList {
   return {
     expire_carts: expireCarts,
     expire_orders: expireOrders(config.orderPaymentTimeoutMinutes),
+    // The webhook relay (./webhooks.ts): outbox → deliveries → signed POSTs.
+    ...webhookTasks(config.webhooks ?? DEFAULT_WEBHOOK_RELAY_CONFIG),
   };
 }
 
@@ -93,4 +100,9 @@ export function createTaskList(config: TaskConfig = DEFAULT_TASK_CONFIG): TaskLi
 export const CRONTAB = [
   '* * * * * expire_carts ?max=1&jobKey=expire_carts',
   '* * * * * expire_orders ?max=1&jobKey=expire_orders',
+  // The relay also runs between minutes: webhook_fan_out schedules its next
+  // run (WEBHOOK_POLL_SECONDS) under the same key and starts webhook_deliver
+  // when a delivery is due; these lines restart both if that chain stops.
+  '* * * * * webhook_fan_out ?max=1&jobKey=webhook_fan_out',
+  '* * * * * webhook_deliver ?max=1&jobKey=webhook_deliver',
 ].join('\n');

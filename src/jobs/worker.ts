@@ -49,13 +49,16 @@ function workerPool(url: string, max: number, logger: Logger) {
  * `verbose` (`npm run worker`), so an embedded worker adds nothing to the
  * server's output while all is well; debug never.
  */
+/** graphile-worker's line for each completed run of the webhook relay's poll (every few seconds: not news). */
+const POLL_COMPLETED = /^Completed task \d+ \(webhook_fan_out,/;
+
 export function jobLogger(sink: LogSink = console, verbose = false) {
   return new Logger((scope) => (level, message) => {
     const { label, taskIdentifier } = scope as { label?: string; taskIdentifier?: string };
     const line = `[worker] ${label === 'job' && taskIdentifier ? `${taskIdentifier}: ` : ''}${message}`;
     if (level === 'error') sink.error(line);
     else if (level === 'warning') sink.warn(line);
-    else if (level === 'info' && (verbose || label === 'job')) sink.info(line);
+    else if (level === 'info' && (verbose || label === 'job') && !POLL_COMPLETED.test(message)) sink.info(line);
   });
 }
 

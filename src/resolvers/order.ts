@@ -5,7 +5,7 @@
 // the audit entry is the orders trigger), in the request transaction. Nothing
 // here writes an order, a stock row or a ledger row itself.
 import type { Db } from '../db/request.js';
-import type { UserViewer } from '../context.js';
+import type { PartnerViewer, UserViewer } from '../context.js';
 
 export interface CheckoutInput {
   cartId: string;
@@ -50,5 +50,26 @@ export async function shipOrder(db: Db, _viewer: UserViewer, input: { rowId: str
 /** shipped → delivered. Owners/admins. */
 export async function deliverOrder(db: Db, _viewer: UserViewer, input: { rowId: string }) {
   const [row] = await db.$queryRaw<{ id: string }[]>`select app.deliver_order(${input.rowId}::uuid)::text as id`;
+  return { id: row!.id };
+}
+
+export interface PlacePartnerOrderInput {
+  customerId: string;
+  locationId: string;
+  items: { productId: string; quantity: number }[];
+  /** A JSON object, at most 4 KB (the function checks: BAD_USER_INPUT). */
+  shippingAddress?: unknown;
+}
+
+/**
+ * A partner client (orders:write) places a created order for a customer of
+ * its tenant: app.partner_place_order (sql/functions/partner.sql) checks the
+ * client, its scopes and the customer, and reserves every line or none.
+ */
+export async function placePartnerOrder(db: Db, _partner: PartnerViewer, input: PlacePartnerOrderInput) {
+  const items = input.items.map(({ productId, quantity }) => ({ productId, quantity }));
+  const [row] = await db.$queryRaw<{ id: string }[]>`
+    select app.partner_place_order(${input.customerId}::uuid, ${input.locationId}::uuid, ${JSON.stringify(items)}::jsonb,
+                                   ${JSON.stringify(input.shippingAddress ?? null)}::jsonb)::text as id`;
   return { id: row!.id };
 }

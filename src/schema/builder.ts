@@ -9,6 +9,7 @@ import ValidationPlugin, { type StandardSchemaV1 } from '@pothos/plugin-validati
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { Context } from '../context.js';
+import type { PartnerScope } from '../auth/tokens.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits.js';
 import { fieldCost } from './cost.js';
@@ -50,10 +51,20 @@ export const builder = new SchemaBuilder<{
   // enforcer: a scope only refuses early, with a clear code, what the
   // policies would refuse anyway.
   AuthScopes: {
-    /** A valid access token (Query and Mutation require it unless a field skips type scopes). */
+    /**
+     * A valid access token, a user's or a partner client's (Query and Mutation
+     * require it unless a field skips type scopes). What a partner reads is
+     * decided by the policies keyed on its scopes (sql/functions/partner.sql).
+     */
     signedIn: boolean;
     /** The viewer is an owner or admin of the tenant, as the database says now. */
     admin: boolean;
+    /**
+     * The viewer is a partner client whose token holds this scope. Refuses
+     * early what the database's partner policies (keyed on the client's
+     * current scopes, sql/functions/partner.sql) would refuse anyway.
+     */
+    partnerScope: PartnerScope;
   };
   Scalars: {
     ID: { Input: string; Output: string };
@@ -70,7 +81,7 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin, ValidationPlugin, 'describeTotalCount'],
   scopeAuth: {
     authScopes: (ctx) => ({
-      signedIn: ctx.viewer.kind === 'user',
+      signedIn: ctx.viewer.kind !== 'anonymous',
       // Read from tenant_memberships in the request transaction, not from the
       // token's claim, so a promotion or demotion applies at once (once per request).
       admin: async () => {
@@ -79,10 +90,15 @@ export const builder = new SchemaBuilder<{
         const membership = await ctx.db.tenantMembership.findUnique({ where: { tenantId_userId: { tenantId, userId } }, select: { role: true } });
         return membership?.role === 'owner' || membership?.role === 'admin';
       },
+      partnerScope: (scope: PartnerScope) => ctx.viewer.kind === 'partner' && ctx.viewer.scopes.includes(scope),
     }),
-    // Anonymous callers fail signedIn; a signed-in caller can only fail admin.
+    // Anonymous callers fail signedIn; a signed-in caller (user or partner) can only fail admin.
     unauthorizedError: (_parent, ctx, info) =>
-      ctx.viewer.kind === 'user' ? forbidden(`${info.fieldName} is for owners and admins only`) : unauthenticated('Sign in first'),
+      ctx.viewer.kind === 'anonymous'
+        ? unauthenticated('Sign in first')
+        : ctx.viewer.kind === 'partner'
+          ? forbidden(`${info.fieldName} (as called) is not open to this partner client: it needs a scope the client lacks, or is for the tenant's users`)
+          : forbidden(`${info.fieldName} is for owners and admins only`),
   },
   // Declared input rules (zod, on input types and fields) fail as BAD_USER_INPUT
   // naming the field, like src/inputLimits.ts does for lengths and formats.

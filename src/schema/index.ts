@@ -26,6 +26,9 @@ import './order.js';
 import './orderItem.js';
 import './auditLog.js';
 import './outboxEvent.js';
+import './webhookEndpoint.js';
+import './webhookDelivery.js';
+import './partnerClient.js';
 import './viewer.js';
 import './authPayload.js';
 

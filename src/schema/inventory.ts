@@ -35,15 +35,15 @@ builder.queryField('inventory', (t) =>
   t.prismaConnection({
     type: 'Inventory',
     cursor: 'id',
-    description: 'Stock of the tenant, by product and location. Every user of the tenant reads it; `lowStock` is for owners/admins.',
-    authScopes: (_root, args) => (args.lowStock ? { admin: true } : { signedIn: true }),
+    description: 'Stock of the tenant, by product and location. Every user of the tenant reads it, and partner clients with INVENTORY_READ; `lowStock` is for owners/admins and those partner clients.',
+    authScopes: (_root, args) => (args.lowStock ? { admin: true, partnerScope: 'inventory:read' } : { signedIn: true }),
     args: {
       locationId: t.arg({ type: 'UUID', required: false, description: 'Only stock at this location (its `rowId`).' }),
       productId: t.arg({ type: 'UUID', required: false, description: 'Only stock of this product (its `rowId`).' }),
       lowStock: t.arg.boolean({
         required: false,
         defaultValue: false,
-        description: `Only rows at or below their reorder level (\`available\` <= \`reorderThreshold\`): what to restock. ${DOC.adminOnly}`,
+        description: `Only rows at or below their reorder level (\`available\` <= \`reorderThreshold\`): what to restock. ${DOC.adminOnly} Also partner clients with INVENTORY_READ.`,
       }),
     },
     totalCount: (_root, args, ctx) => ctx.db.inventory.count({ where: inventoryWhere(ctx, args) }),

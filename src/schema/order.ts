@@ -4,14 +4,15 @@
 // src/resolvers/order.ts); these fields only load the result through the
 // caller's own policies.
 import { queryFromInfo } from '@pothos/plugin-prisma';
+import { z } from 'zod';
 import type { GraphQLResolveInfo } from 'graphql';
 import { OrderStatus } from '../generated/prisma/enums.js';
 import type { Order } from '../generated/prisma/client.js';
 import { builder, prismaEnumType } from './builder.js';
 import { DOC } from './docs.js';
-import { requireUser, type Context } from '../context.js';
+import { requirePartner, requireUser, type Context } from '../context.js';
 import { Viewer } from './viewer.js';
-import { cancelOrder, checkout, deliverOrder, payOrder, shipOrder } from '../resolvers/order.js';
+import { cancelOrder, checkout, deliverOrder, payOrder, placePartnerOrder, shipOrder } from '../resolvers/order.js';
 
 export const OrderStatusEnum = prismaEnumType('OrderStatus', OrderStatus, 'Where an order stands.', {
   created: 'Placed, not yet paid (new orders start here).',
@@ -40,6 +41,11 @@ const OrderNode = builder.prismaNode('Order', {
     deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true, description: 'When it was delivered; null until then.' }),
     cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true, description: 'When it was cancelled; null unless cancelled.' }),
     cancelReason: t.exposeString('cancelReason', { nullable: true, description: 'Why it was cancelled (at most 500 characters); null unless cancelled or when no reason was given.' }),
+    partnerClientId: t.expose('partnerClientId', {
+      type: 'UUID',
+      nullable: true,
+      description: 'The partner client that placed it (`PartnerClient.rowId`, `placePartnerOrder`); null for an order from checkout.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was placed.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: DOC.updatedAt }),
     user: t.relation('user', { description: 'Who placed it.' }),
@@ -61,8 +67,8 @@ const OrderFilter = builder.inputType('OrderFilter', {
   description: 'Narrows `orders`: an order must match every field given.',
   fields: (t) => ({
     status: t.field({ type: OrderStatusEnum, required: false, description: 'Only orders in this status.' }),
-    userId: t.field({ type: 'UUID', required: false, description: `Only orders placed by this user (\`User.rowId\`). ${DOC.adminOnly}` }),
-    locationId: t.field({ type: 'UUID', required: false, description: `Only orders fulfilled from this location (\`Location.rowId\`). ${DOC.adminOnly}` }),
+    userId: t.field({ type: 'UUID', required: false, description: `Only orders placed by this user (\`User.rowId\`). ${DOC.adminOnly} Also partner clients with ORDERS_READ.` }),
+    locationId: t.field({ type: 'UUID', required: false, description: `Only orders fulfilled from this location (\`Location.rowId\`). ${DOC.adminOnly} Also partner clients with ORDERS_READ.` }),
     createdFrom: t.field({ type: 'DateTime', required: false, description: 'Only orders placed at or after this time (inclusive).' }),
     createdTo: t.field({ type: 'DateTime', required: false, description: 'Only orders placed before this time (exclusive).' }),
   }),
@@ -85,7 +91,8 @@ builder.queryFields((t) => ({
     description: `Orders, latest first (by \`createdAt\`, then \`rowId\`). ${DOC.ownOrAdmin('orders')} Filtering by \`userId\` or \`locationId\` is for owners/admins (FORBIDDEN for members).`,
     // Members are already limited to their own orders by RLS; the staff-only
     // filters are refused early so a member never mistakes an empty page for an answer.
-    authScopes: (_root, { filter }) => (filter?.userId || filter?.locationId ? { admin: true } : { signedIn: true }),
+    // Partner clients with orders:read see every order of the tenant, as owners/admins do.
+    authScopes: (_root, { filter }) => (filter?.userId || filter?.locationId ? { admin: true, partnerScope: 'orders:read' } : { signedIn: true }),
     args: { filter: t.arg({ type: OrderFilter, required: false, description: 'Narrows the list; no filter lists every visible order.' }) },
     totalCount: (_root, { filter }, ctx) => ctx.db.order.count({ where: ordersWhere(filter) }),
     resolve: (query, _root, { filter }, ctx) => ctx.db.order.findMany({ ...query, where: ordersWhere(filter), orderBy: ORDERS_ORDER }),
@@ -129,6 +136,34 @@ const CheckoutInput = builder.inputType('CheckoutInput', {
 const CheckoutPayload = builder.objectRef<{ order: Order }>('CheckoutPayload').implement({
   description: 'Result of `checkout`.',
   fields: (t) => ({ order: t.expose('order', { type: OrderNode, description: 'The new order, in status CREATED, with its lines as the products were at checkout.' }) }),
+});
+
+const PartnerOrderLineInput = builder.inputType('PartnerOrderLineInput', {
+  description: 'One line of `placePartnerOrder`: a product and how many.',
+  fields: (t) => ({
+    productId: t.field({ type: 'UUID', required: true, description: 'The product (`Product.rowId`), each at most once per order; NOT_FOUND when the tenant has none.' }),
+    quantity: t.int({ required: true, description: 'How many, 1 to 999.', validate: z.number().int().min(1, 'must be at least 1').max(999, 'must be at most 999') }),
+  }),
+});
+
+const PlacePartnerOrderInput = builder.inputType('PlacePartnerOrderInput', {
+  description: 'The order a partner client places for a customer, and where it is fulfilled from.',
+  fields: (t) => ({
+    customerId: t.field({ type: 'UUID', required: true, description: "The customer: a user of the tenant (their `rowId`, as the tenant gave it to the partner); NOT_FOUND unless an active member." }),
+    locationId: t.field({ type: 'UUID', required: true, description: 'The location (`Location.rowId`) whose stock is reserved for every line.' }),
+    items: t.field({
+      type: [PartnerOrderLineInput],
+      required: true,
+      description: 'The lines, 1 to 100, each product once.',
+      validate: z.array(z.unknown()).min(1, 'must hold at least one line'),
+    }),
+    shippingAddress: t.field({ type: 'JSON', required: true, description: 'Where to deliver: a JSON object of at most 4 KB, kept on the order as given.' }),
+  }),
+});
+
+const PlacePartnerOrderPayload = builder.objectRef<{ order: Order }>('PlacePartnerOrderPayload').implement({
+  description: 'Result of `placePartnerOrder`.',
+  fields: (t) => ({ order: t.expose('order', { type: OrderNode, description: 'The new order, in status CREATED, its lines as the products are now.' }) }),
 });
 
 const OrderRowInput = (name: 'ShipOrderInput' | 'DeliverOrderInput', what: string) =>
@@ -203,6 +238,16 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CheckoutInput, required: true, description: 'The cart, the location and the address.' }) },
     resolve: async (_root, { input }, ctx, info) => {
       const { id } = await checkout(ctx.db, requireUser(ctx), input);
+      return { order: await loadOrder(ctx, info, id) };
+    },
+  }),
+  placePartnerOrder: t.field({
+    type: PlacePartnerOrderPayload,
+    description: `Partner clients with the ORDERS_WRITE scope only (FORBIDDEN for users and for other partner clients): places an order for a customer of the tenant, as checkout would from a cart: lines keep the product's name, SKU, price and currency, the total is computed exactly, and every line's stock is reserved at the location, all or nothing (OUT_OF_STOCK with \`extensions.items\` otherwise). The order records the client (\`partnerClientId\`), which may then read it back (also without ORDERS_READ). The customer or an owner/admin pays or cancels it; unpaid, it expires like any order. Also: NOT_FOUND (customer, location, product), BAD_USER_INPUT (lines, address), CURRENCY_MISMATCH, INVALID_AMOUNT. Not idempotent: a retry after a lost response places a second order (check \`orders\` first). Audited and announced in the outbox (OrderCreated, with \`partnerClientId\`).`,
+    authScopes: { partnerScope: 'orders:write' },
+    args: { input: t.arg({ type: PlacePartnerOrderInput, required: true, description: 'The customer, the location, the lines and the address.' }) },
+    resolve: async (_root, { input }, ctx, info) => {
+      const { id } = await placePartnerOrder(ctx.db, requirePartner(ctx), input);
       return { order: await loadOrder(ctx, info, id) };
     },
   }),

@@ -3,9 +3,9 @@ import { builder, prismaEnumType } from './builder.js';
 import { DOC } from './docs.js';
 
 export const OutboxStatusEnum = prismaEnumType('OutboxStatus', OutboxStatus, 'Delivery state of an outbox event.', {
-  pending: 'Not delivered yet (new events start here).',
-  sent: 'Delivered.',
-  failed: 'Delivery gave up (see `attempts`).',
+  pending: 'Not handed to the webhook relay yet (new events start here).',
+  sent: 'Handed to the webhook relay: one `WebhookDelivery` per matching enabled endpoint, each with its own status.',
+  failed: 'Given up before reaching the relay (not used today: failures are per endpoint, on `WebhookDelivery`).',
 });
 
 // An event announcing a change (table events_outbox), written in the same
@@ -32,7 +32,7 @@ builder.prismaObject('OutboxEvent', {
     status: t.expose('status', { type: OutboxStatusEnum, description: 'Delivery state.' }),
     attempts: t.exposeInt('attempts', { description: 'Delivery attempts so far.' }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When the change happened (its transaction wrote the event).' }),
-    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true, description: 'When it was delivered; null before.' }),
+    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true, description: 'When it was handed to the webhook relay; null before.' }),
   }),
 });
 

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { authenticatorPool, errorCodes, gql, graphql, ownerPool, testApp } from '../helpers.js';
-import { createTenant, type TenantFixture } from '../fixtures.js';
-import { balances, fund, newAccount } from '../ledger.js';
+import type { TenantFixture } from '../fixtures.js';
+import { balances, fund, newAccount, tenantWithoutLedger } from '../ledger.js';
 
 let owner: pg.Pool;
 let sqlApp: pg.Pool;
@@ -15,22 +15,13 @@ let a: TenantFixture;
 let b: TenantFixture;
 let ax: string, ay: string, bx: string;
 
-/** A tenant without the fixture's accounts and journals: only the accounts this file makes, so the rows below are its own. */
-async function cleanTenant(label: string) {
-  const fx = await createTenant(owner, label);
-  await owner.query('delete from receipts where tenant_id = $1', [fx.tenantId]);
-  await owner.query('delete from transactions where tenant_id = $1', [fx.tenantId]);
-  await owner.query('delete from transfers where tenant_id = $1', [fx.tenantId]);
-  await owner.query('delete from accounts where tenant_id = $1', [fx.tenantId]);
-  return fx;
-}
 
 beforeAll(async () => {
   owner = ownerPool();
   sqlApp = authenticatorPool();
   app = await testApp();
-  a = await cleanTenant('reconcile-api-a');
-  b = await cleanTenant('reconcile-api-b');
+  a = await tenantWithoutLedger(owner, 'reconcile-api-a');
+  b = await tenantWithoutLedger(owner, 'reconcile-api-b');
   ax = await newAccount(owner, a, a.x);
   ay = await newAccount(owner, a, a.y);
   bx = await newAccount(owner, b, b.x);

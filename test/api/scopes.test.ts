@@ -56,6 +56,10 @@ describe('the schema declares who may call what', () => {
       // Catalogue and stock (issue 10).
       'adjustStock', 'createLocation', 'createProduct', 'restock', 'setReorderThreshold',
       'shipOrder', 'updateLocation', 'updateProduct',
+      // Webhooks (issue 11).
+      'disableWebhookEndpoint', 'enableWebhookEndpoint', 'redeliverWebhook', 'registerWebhookEndpoint', 'rotateWebhookSecret',
+      // Partner clients (issue 11).
+      'createPartnerClient', 'revokePartnerClient', 'rotatePartnerClientSecret',
     ].sort());
   });
 });

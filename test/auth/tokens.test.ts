@@ -78,4 +78,31 @@ describe('access tokens', () => {
     const mixed = await createTokenService({ ...base, secret: SECRET, verifyKeys: JSON.stringify([esPublic]) });
     await rejected(mixed, await make(claims, { kid: 'es-1' }));
   });
+
+  it('partner client tokens: their own claims, a short lifetime, and every forged form refused', async () => {
+    const svc = await createTokenService({ ...base, secret: SECRET, partnerTtlSeconds: 120 });
+    const partner = {
+      tenantId: viewer.tenantId, partnerClientId: '44444444-4444-4444-8444-444444444444', clientId: 'pc_AAAAAAAAAAAAAAAAAAAAAA',
+      scopes: ['catalog:read', 'ledger:read'] as ('catalog:read' | 'ledger:read')[],
+    };
+    const { token, expiresIn } = await svc.signPartner({ ...partner, rateLimitPerMinute: 60 });
+    expect(expiresIn).toBe(120);
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+    expect(claims.exp - claims.iat).toBe(120);
+    expect(await svc.viewerFromAuthorization(`Bearer ${token}`)).toEqual({ kind: 'partner', ...partner, rateLimitPerMinute: 60 });
+    const key = new TextEncoder().encode(SECRET);
+    const make = (c: Record<string, unknown>, sub = partner.partnerClientId) =>
+      new SignJWT(c).setProtectedHeader({ alg: 'HS256', kid: 'hs-1' }).setSubject(sub).setIssuer('fortress').setAudience('fortress-api')
+        .setIssuedAt().setExpirationTime('5m').sign(key);
+    const good = { tid: partner.tenantId, client_id: partner.clientId, scope: 'catalog:read' };
+    expect((await svc.viewerFromAuthorization(`Bearer ${await make(good)}`)).kind).toBe('partner'); // control
+    // A partner token can never pass for a user's, nor carry what the settings would not accept.
+    await rejected(svc, await make({ ...good, role: 'owner' }));
+    await rejected(svc, await make({ ...good, scope: 'catalog:read users:read' }));
+    await rejected(svc, await make({ ...good, scope: '' }));
+    await rejected(svc, await make({ ...good, client_id: 'not-a-client' }));
+    await rejected(svc, await make({ ...good, tid: 'nope' }));
+    await rejected(svc, await make({ ...good, rpm: -1 }));
+    await rejected(svc, await make(good, 'not-a-uuid'));
+  });
 });

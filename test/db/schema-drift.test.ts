@@ -65,8 +65,13 @@ describe('schema.prisma matches the migrations', () => {
           continue;
         }
         const allowed = field.kind === 'enum' ? [snakeCase(field.type)] : TYPES[field.type] ?? [];
-        if (!allowed.includes(column.udt_name)) problems.push(`${key}: ${column.udt_name} in the database, ${field.type} in Prisma`);
-        const isRequired = required[name]!.fields.find((f) => f.name === field.name)!.isRequired;
+        // A Postgres array's udt_name is its element type's with a leading underscore (text[] is _text).
+        const { isRequired, isList } = required[name]!.fields.find((f) => f.name === field.name)!;
+        const isArray = column.udt_name.startsWith('_');
+        const elementType = isArray ? column.udt_name.slice(1) : column.udt_name;
+        if (!allowed.includes(elementType) || isArray !== isList) {
+          problems.push(`${key}: ${column.udt_name} in the database, ${field.type}${isList ? '[]' : ''} in Prisma`);
+        }
         if (isRequired !== (column.is_nullable === 'NO')) problems.push(`${key}: nullable ${column.is_nullable} in the database, required ${isRequired} in Prisma`);
       }
     }

@@ -22,6 +22,16 @@ let app: pg.Pool;
 let queue: pg.Pool;
 let a: TenantFixture;
 const taskList = createTaskList({ orderPaymentTimeoutMinutes: 30 });
+/**
+ * The real tasks without the webhook relay's, for the runners here: a runner
+ * takes any queued job whose task it knows, and test/jobs/webhooks.test.ts
+ * runs relay runners (which know only the relay's tasks) on the same queue
+ * at the same time.
+ */
+function commerceTasks(timeoutMinutes = 30): TaskList {
+  const { webhook_fan_out: _fanOut, webhook_deliver: _deliver, ...commerce } = createTaskList({ orderPaymentTimeoutMinutes: timeoutMinutes });
+  return commerce;
+}
 let started: JobWorker[] = [];
 /** What the runners logged (errors and warnings; tasks' own lines). */
 let logs: string[] = [];
@@ -128,7 +138,7 @@ describe('job queue runners', () => {
     const expired = [await insertCart(a.y, 'open', 5), await insertCart(a.x, 'abandoned', 5), await insertCart(a.admin, 'abandoned', 5)];
     const kept = await insertCart(a.owner, 'abandoned', -30);
     const succeeded: string[] = [];
-    const [w0] = await twoRunners(() => taskList);
+    const [w0] = await twoRunners(() => commerceTasks());
     for (const w of started) w.runner.events.on('job:success', ({ job }) => succeeded.push(job.task_identifier));
     // limit 2: the task calls again while a batch comes back full (2, then 1).
     await w0!.runner.addJob('expire_carts', { tenantId: a.tenantId, limit: 2 });
@@ -150,7 +160,7 @@ describe('job queue runners', () => {
     await owner.query(`update orders set created_at = now() - interval '9 minutes' where id = $1`, [recent]);
     const succeeded: string[] = [];
     // A 10-minute timeout (ORDER_PAYMENT_TIMEOUT_MINUTES) on both runners.
-    const [w0] = await twoRunners(() => createTaskList({ orderPaymentTimeoutMinutes: 10 }));
+    const [w0] = await twoRunners(() => commerceTasks(10));
     for (const w of started) w.runner.events.on('job:success', ({ job }) => succeeded.push(job.task_identifier));
     // limit 2: a full batch, then one more call.
     await w0!.runner.addJob('expire_orders', { tenantId: a.tenantId, limit: 2 });
@@ -165,7 +175,7 @@ describe('job queue runners', () => {
 
   it('a job with a malformed payload fails (and is kept for a retry) instead of expiring every tenant', async () => {
     const failed: string[] = [];
-    const [w0] = await twoRunners(() => taskList);
+    const [w0] = await twoRunners(() => commerceTasks());
     for (const w of started) w.runner.events.on('job:error', ({ error }) => failed.push(String((error as Error).message)));
     const job = await w0!.runner.addJob('expire_carts', { tenantId: 'not-a-uuid' }, { maxAttempts: 1 });
     await waitUntil('the job to fail', () => failed.length >= 1);
@@ -242,9 +252,9 @@ describe('the job queue’s role', () => {
 });
 
 describe('the schedule', () => {
-  it('runs expire_carts and expire_orders every minute, without retries, collapsing a backlog into one job', () => {
+  it('runs expire_carts, expire_orders and the webhook relay every minute, without retries, collapsing a backlog into one job', () => {
     const items = parseCrontab(CRONTAB);
-    expect(items.map((i) => i.task)).toEqual(['expire_carts', 'expire_orders']);
+    expect(items.map((i) => i.task)).toEqual(['expire_carts', 'expire_orders', 'webhook_fan_out', 'webhook_deliver']);
     for (const item of items) expect(item.options).toMatchObject({ maxAttempts: 1, jobKey: item.task, jobKeyMode: 'replace' });
     // Every scheduled task exists, and no task is left unscheduled.
     expect(Object.keys(taskList).sort()).toEqual(items.map((i) => i.task).sort());

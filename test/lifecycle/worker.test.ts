@@ -47,7 +47,7 @@ describe('npm run worker', { timeout: 60_000 }, () => {
         await queue.connect();
         try {
           const { rows: known } = await queue.query(`select identifier from graphile_worker._private_known_crontabs order by 1`);
-          expect(known.map((r) => r.identifier)).toEqual(['expire_carts', 'expire_orders']);
+          expect(known.map((r) => r.identifier)).toEqual(['expire_carts', 'expire_orders', 'webhook_deliver', 'webhook_fan_out']);
         } finally {
           await queue.end();
         }

@@ -39,15 +39,16 @@ export async function expectRaised(c: pg.PoolClient, sql: string, params: unknow
 /** Like asRole, but commits, so the owner can check the effects. */
 export async function committedAs<T>(
   pool: pg.Pool,
-  who: { role: AppRole; tenantId?: string; userId?: string },
+  who: { role: AppRole; tenantId?: string; userId?: string; partnerClientId?: string; partnerScopes?: string[] },
   fn: (c: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const c = await pool.connect();
   try {
     await c.query('begin');
     await c.query(
-      `select set_config('role', $1, true), set_config('app.current_tenant_id', $2, true), set_config('app.current_user_id', $3, true)`,
-      [who.role, who.tenantId ?? '', who.userId ?? ''],
+      `select set_config('role', $1, true), set_config('app.current_tenant_id', $2, true), set_config('app.current_user_id', $3, true),
+              set_config('app.current_partner_client_id', $4, true), set_config('app.current_partner_scopes', $5, true)`,
+      [who.role, who.tenantId ?? '', who.userId ?? '', who.partnerClientId ?? '', (who.partnerScopes ?? []).join(' ')],
     );
     const result = await fn(c);
     await c.query('commit');

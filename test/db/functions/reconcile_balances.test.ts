@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { asRole, authenticatorPool, expectSqlError, ownerPool } from '../../helpers.js';
 import { createTenant, type TenantFixture } from '../../fixtures.js';
 import { committedAs, executors, expectRaised } from './helpers.js';
-import { as, balances, expectLedgerInvariants, fund, newAccount } from '../../ledger.js';
+import { as, balances, expectLedgerInvariants, fund, newAccount, tenantWithoutLedger } from '../../ledger.js';
 
 let owner: pg.Pool;
 let app: pg.Pool;
@@ -19,21 +19,12 @@ let ax: string, ay: string, bx: string;
 const reconcile = 'select account_id, trim_scale(recorded_balance)::text as recorded, trim_scale(entries_balance)::text as entries, trim_scale(drift)::text as drift, repaired from app.reconcile_balances($1)';
 const drifted = (rows: { drift: string }[]) => rows.filter((r) => r.drift !== '0');
 
-/** A tenant without the fixture's accounts and journals: only the accounts this file makes, so the rows below are its own. */
-async function cleanTenant(label: string) {
-  const fx = await createTenant(owner, label);
-  await owner.query('delete from receipts where tenant_id = $1', [fx.tenantId]);
-  await owner.query('delete from transactions where tenant_id = $1', [fx.tenantId]);
-  await owner.query('delete from transfers where tenant_id = $1', [fx.tenantId]);
-  await owner.query('delete from accounts where tenant_id = $1', [fx.tenantId]);
-  return fx;
-}
 
 beforeAll(async () => {
   owner = ownerPool();
   app = authenticatorPool();
-  a = await cleanTenant('reconcile-a');
-  b = await cleanTenant('reconcile-b');
+  a = await tenantWithoutLedger(owner, 'reconcile-a');
+  b = await tenantWithoutLedger(owner, 'reconcile-b');
   ax = await newAccount(owner, a, a.x);
   ay = await newAccount(owner, a, a.y);
   bx = await newAccount(owner, b, b.x);

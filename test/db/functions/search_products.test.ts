@@ -69,8 +69,8 @@ describe('app.search_products', () => {
     });
   });
 
-  it('is executable by fortress_user only', async () => {
-    expect(await executors(owner, 'app.search_products(text,integer)')).toEqual(['fortress_user']);
+  it('is executable by fortress_user and fortress_partner only (a partner searches with catalog:read)', async () => {
+    expect(await executors(owner, 'app.search_products(text,integer)')).toEqual(['fortress_partner', 'fortress_user']);
     await asRole(app, { role: 'fortress_anonymous' }, (c) => expectSqlError(c, search, ['milk', 10], '42501'));
   });
 });
