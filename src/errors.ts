@@ -224,6 +224,8 @@ export function maskError(error: unknown): Error {
   if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error;
   const path = isGraphQLError(error) ? error.path : undefined;
   const mapped = databaseCode(original);
+  // UNAUTHENTICATED from SQL: the token's session was revoked (app.require_live_session); 401 like a bad token.
+  if (mapped?.[0] === 'UNAUTHENTICATED') return unauthenticated(mapped[1]);
   if (mapped) return codedError(mapped[0], mapped[1], mapped[2] ?? {}, { path });
   return codedError('INTERNAL_SERVER_ERROR', 'Unexpected error', {}, { path });
 }

@@ -226,6 +226,37 @@ create or replace function app.set_current_password_hash(p_hash text)
   end
   $$;
 
+-- The request transaction's session check (item 5 of issue 12): the identity
+-- statement (src/db/identity.ts) ends with a call to this function, so an
+-- access token stops working the moment its session is revoked (logout,
+-- logoutAll, changePassword, refresh-token reuse) or expires, with no extra
+-- round trip: the check travels in the statement that sets the identity, and
+-- a failure aborts the transaction before anything else runs. A token without
+-- a session id (`npm run token`, the development GraphiQL token, tests) has
+-- nothing to check and lives out its short lifetime.
+-- Definer: it runs before the role's own policies could find the session (and
+-- for the anonymous steps of sign-in, which carry no session). It reads one row by
+-- primary key and matches it to the token's subject itself (rule 1).
+create or replace function app.require_live_session(p_role text, p_session_id text, p_subject_id text) returns boolean
+  language plpgsql stable security definer
+  set search_path = pg_catalog, public, pg_temp
+  as $$
+  begin
+    if coalesce(p_session_id, '') = '' then
+      return true;
+    end if;
+    if p_role = 'fortress_user' and exists (
+      select from sessions s
+       where s.id = p_session_id::uuid and s.user_id = nullif(p_subject_id, '')::uuid
+         and s.revoked_at is null and s.expires_at > now()
+    ) then
+      return true;
+    end if;
+    raise exception using errcode = 'P0001',
+      message = 'FORTRESS:UNAUTHENTICATED: This access token''s session was revoked or has expired: sign in again';
+  end
+  $$;
+
 -- Named grants (rule 3): first every app role loses execute, so a grant a
 -- later version drops does not linger; then each function goes to its caller.
 -- The sign-in steps run as the anonymous role only: the server drops to it for
@@ -243,4 +274,11 @@ comment on function app.record_login_failure(text, text, text, text) is 'Records
 comment on function app.record_login_success(text, text, text) is 'Records the current user''s successful sign-in, optionally storing a rehashed password.';
 comment on function app.sign_up(text, text, text, text) is 'Creates a tenant and its owner. Anonymous role only.';
 comment on function app.rotate_refresh_token(text, text) is 'Rotates a refresh token (by hash); a reused one revokes its session. Anonymous role only.';
+-- Checked in every request's first statement: the caller's role is only being set
+-- in that statement, so execute is checked as the server's login.
+revoke all on function app.require_live_session(text, text, text) from public;
+grant execute on function app.require_live_session(text, text, text)
+  to fortress_authenticator, fortress_anonymous, fortress_user, fortress_partner, fortress_support;
+comment on function app.require_live_session(text, text, text) is
+  'True when the access token''s session (if it names one) is live; otherwise FORTRESS:UNAUTHENTICATED. Called by the identity statement of every request.';
 comment on function app.set_current_password_hash(text) is 'Sets the current user''s password hash (changePassword).';

@@ -6,8 +6,9 @@
 // wait on Postgres) before any real work. Here each pooled connection holds
 // that BEGIN back until the transaction's next statement: when it is the
 // identity statement, both go in one simple-protocol message
-// `BEGIN; select set_config('role', …, true), …`, with the five values
-// checked (a known role, uuids, known partner scopes) and quoted as literals; anything else is sent
+// `BEGIN; select set_config('role', …, true), …, app.require_live_session(…)`,
+// with the six values checked (a known role, uuids, known partner scopes) and
+// quoted as literals; anything else is sent
 // after a plain BEGIN, exactly as before. Postgres sees the same statements in
 // the same order: BEGIN, then the settings, transaction-local.
 import type pg from 'pg';
@@ -28,7 +29,8 @@ export const PG_ROLE: Record<Viewer['kind'], string> = {
  */
 export const IDENTITY_SQL =
   "select set_config('role', $1, true), set_config('app.current_tenant_id', $2, true), set_config('app.current_user_id', $3, true), " +
-  "set_config('app.current_partner_client_id', $4, true), set_config('app.current_partner_scopes', $5, true)";
+  "set_config('app.current_partner_client_id', $4, true), set_config('app.current_partner_scopes', $5, true), " +
+  'app.require_live_session($1, $6, $3)';
 
 const ROLES = new Set(Object.values(PG_ROLE));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,10 +48,10 @@ const done = (command: string) => ({ command, rowCount: null, oid: null, rows: [
 
 /** The identity statement with literal values, when the values are what applyIdentity sends. */
 function literalIdentity(client: pg.PoolClient, values: unknown): string | undefined {
-  if (!Array.isArray(values) || values.length !== 5) return undefined;
-  const [role, tenant, user, partner, scopes] = values as unknown[];
+  if (!Array.isArray(values) || values.length !== 6) return undefined;
+  const [role, tenant, user, partner, scopes, session] = values as unknown[];
   if (typeof role !== 'string' || !ROLES.has(role)) return undefined;
-  for (const id of [tenant, user, partner]) if (typeof id !== 'string' || (id !== '' && !UUID.test(id))) return undefined;
+  for (const id of [tenant, user, partner, session]) if (typeof id !== 'string' || (id !== '' && !UUID.test(id))) return undefined;
   if (!isScopeList(scopes)) return undefined;
   // Partner settings belong to the partner role only.
   if (role !== PG_ROLE.partner && (partner !== '' || scopes !== '')) return undefined;
@@ -57,7 +59,8 @@ function literalIdentity(client: pg.PoolClient, values: unknown): string | undef
   return (
     `BEGIN; select set_config('role', ${lit(role)}, true), set_config('app.current_tenant_id', ${lit(tenant as string)}, true), ` +
     `set_config('app.current_user_id', ${lit(user as string)}, true), set_config('app.current_partner_client_id', ${lit(partner as string)}, true), ` +
-    `set_config('app.current_partner_scopes', ${lit(scopes as string)}, true)`
+    `set_config('app.current_partner_scopes', ${lit(scopes as string)}, true), ` +
+    `app.require_live_session(${lit(role)}, ${lit(session as string)}, ${lit(user as string)})`
   );
 }
 

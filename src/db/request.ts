@@ -26,8 +26,10 @@ export async function applyIdentity(db: Db, viewer: Viewer) {
   // A partner request: its client (policies check it is live) and the scopes its token names.
   const partnerClientId = viewer.kind === 'partner' ? viewer.partnerClientId : '';
   const scopes = viewer.kind === 'partner' ? viewer.scopes.join(' ') : '';
+  // The token's session: the same statement fails (UNAUTHENTICATED) when it was revoked or expired.
+  const sessionId = viewer.kind === 'user' ? (viewer.sessionId ?? '') : '';
   // A constant text with bind parameters (never interpolated): ./identity.ts recognises it.
-  await db.$executeRawUnsafe(IDENTITY_SQL, PG_ROLE[viewer.kind], tenantId, userId, partnerClientId, scopes);
+  await db.$executeRawUnsafe(IDENTITY_SQL, PG_ROLE[viewer.kind], tenantId, userId, partnerClientId, scopes, sessionId);
 }
 
 export async function withRequestTransaction<T>(database: Database, viewer: Viewer, fn: (db: Db) => Promise<T>): Promise<T> {

@@ -21,7 +21,7 @@ const AuthPayload = builder.objectRef<AuthResult>('AuthPayload').implement({
   description: 'A new access token (JWT, short-lived) and refresh token (opaque, rotated on every use).',
   fields: (t) => ({
     accessToken: t.exposeString('accessToken', {
-      description: 'Send it as `Authorization: Bearer <accessToken>`. A JWT, valid 15 minutes by default; it stays valid until then even after a logout.',
+      description: 'Send it as `Authorization: Bearer <accessToken>`. A JWT, valid 15 minutes by default, and only while its session lives: after a logout, logoutAll, revokeSession or password change it is refused (UNAUTHENTICATED) on the next request.',
     }),
     accessTokenExpiresAt: t.expose('accessTokenExpiresAt', { type: 'DateTime', description: 'When the access token expires: refresh before.' }),
     refreshToken: t.exposeString('refreshToken', {

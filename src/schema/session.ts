@@ -24,7 +24,7 @@ builder.prismaNode('Session', {
 });
 
 const LogoutPayload = builder.objectRef<{ revokedSessions: number }>('LogoutPayload').implement({
-  description: 'Sessions ended by logout, logoutAll or revokeSession. Their refresh tokens stop working at once; access tokens expire on their own.',
+  description: 'Sessions ended by logout, logoutAll or revokeSession. Their refresh tokens and the access tokens issued in them stop working at once.',
   fields: (t) => ({ revokedSessions: t.exposeInt('revokedSessions', { description: 'How many sessions this call ended (0 when none was active).' }) }),
 });
 
