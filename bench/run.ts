@@ -132,10 +132,24 @@ async function main() {
         from users u join tenant_memberships m on m.user_id = u.id and m.role = 'member'
         join tenants t on t.id = u.tenant_id and t.slug like 'bench-%'
        order by random()`);
-    await owner.end();
+    // Every token names a live session, as login issues them, so each request pays the
+    // identity statement's session check (app.require_live_session) like a real client's.
+    const sessions = new Map<string, string>();
+    const token = async (r: { user_id: string; tenant_id: string }) => {
+      let sessionId = sessions.get(r.user_id);
+      if (!sessionId) {
+        sessionId = (await owner.query(
+          `insert into sessions (tenant_id, user_id, refresh_token_hash, expires_at)
+           values ($1, $2, 'bench-' || gen_random_uuid(), now() + interval '1 day') returning id`,
+          [r.tenant_id, r.user_id],
+        )).rows[0].id as string;
+        sessions.set(r.user_id, sessionId);
+      }
+      return (await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member', sessionId })).token;
+    };
     const checkoutVariants: CheckoutVariant[] = await Promise.all(
       shoppers.map(async (r) => ({
-        token: (await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member' })).token,
+        token: await token(r),
         tenantId: r.tenant_id,
         locationId: r.location_id,
         products: r.products,
@@ -143,7 +157,7 @@ async function main() {
     );
     const transferVariants: TransferVariant[] = await Promise.all(
       movers.map(async (r) => ({
-        token: (await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member' })).token,
+        token: await token(r),
         tenantId: r.tenant_id,
         fromAccountId: r.from_id,
         destinations: r.destinations,
@@ -154,13 +168,15 @@ async function main() {
       rows
         .filter((r) => r.order_id)
         .map(async (r) => ({
-          token: (await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member' })).token,
+          token: await token(r),
           accountId: r.account_id,
           categoryId: r.category_id,
           orderId: r.order_id,
           cursors: {},
         })),
     );
+
+    await owner.end();
 
     // The three servers; only one is under load at a time.
     const env = { ...process.env, JWT_SECRET: secret, DB_POOL_MAX: '10', AUTHENTICATOR_URL: db.authenticatorUrl };
