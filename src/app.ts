@@ -1,5 +1,7 @@
 // Wires config, database and Yoga together for the server.
-import { ConfigError, loadEnv, tokenConfig, webhookAllowPrivate, webhookRelayConfig, type Env } from './config.js';
+import { ConfigError, corsPolicy, loadEnv, tracingRequested, tokenConfig, webhookAllowPrivate, webhookRelayConfig, type Env } from './config.js';
+import { createLifecycle, type Lifecycle } from './lifecycle.js';
+import { createLog, lineSink, logOptionsFromEnv, type Logger } from './log.js';
 import { assertMigrated, prepareDatabase, type PreparedDatabase } from './db/setup.js';
 import { createDatabase } from './db/client.js';
 import { assertSafeLoginRole } from './db/safety.js';
@@ -20,6 +22,11 @@ export interface App {
   graphiqlNote?: string;
   /** The job worker running inside this process (WORKER_EMBEDDED; development by default), for the start-up message. */
   workerNote?: string;
+  /** Shared with the Yoga instance: src/server.ts drains it on SIGTERM / SIGINT (/ready turns 503). */
+  lifecycle: Lifecycle;
+  /** The process's structured log (src/log.ts: LOG_LEVEL, LOG_PRETTY): access lines, errors, the embedded worker. */
+  log: Logger;
+  /** Stops the embedded job worker (its running jobs finish first), closes the pool, stops the embedded database. */
   close: () => Promise<void>;
 }
 
@@ -32,6 +39,7 @@ export async function startApp(
 ): Promise<App> {
   const env = loadEnv(source);
   const development = env.NODE_ENV === 'development';
+  const log = createLog(logOptionsFromEnv(env));
   const withDemo = opts.demo ?? env.SEED_DEMO === 'true';
   // Demo users share a published password and get live tokens: never outside development.
   if (withDemo && !development) throw new ConfigError(`Refusing demo data with NODE_ENV=${env.NODE_ENV}: it is for development only`);
@@ -109,6 +117,9 @@ export async function startApp(
     } else if (development) {
       graphiqlNote = 'GraphiQL is not signed in (no demo data): call `login` and send its accessToken as "Authorization: Bearer <token>".';
     }
+    const lifecycle = createLifecycle();
+    // OpenTelemetry (started by the src/telemetry.ts preload): nothing is imported when it is off.
+    const tracing = tracingRequested() ? await import('./tracing.js') : undefined;
     const yoga = buildYoga({
       database,
       tokens,
@@ -124,6 +135,13 @@ export async function startApp(
       webhooks: { allowPrivate: webhookAllowPrivate(env) },
       partnerPolicy: { ratePerMinute: env.PARTNER_RATE_PER_MINUTE, tokenRatePerMinute: env.PARTNER_TOKEN_RATE_PER_MINUTE },
       graphiqlSession,
+      cors: corsPolicy(env),
+      hstsMaxAgeSeconds: env.HSTS_MAX_AGE,
+      lifecycle,
+      tracing: tracing?.graphqlTracing(),
+      log,
+      // GET /metrics: behind METRICS_TOKEN when set; without it, open in development only.
+      metrics: { token: env.METRICS_TOKEN, open: development },
     });
     // The job worker (src/jobs) in this process: on by default in development
     // only, so `npm start` expires carts without a second command; deployments
@@ -137,6 +155,7 @@ export async function startApp(
           url,
           concurrency: env.WORKER_CONCURRENCY,
           tasks: { orderPaymentTimeoutMinutes: env.ORDER_PAYMENT_TIMEOUT_MINUTES, webhooks: webhookRelayConfig(env) },
+          log: lineSink(log.child({ component: 'worker' })),
         });
       } catch (e) {
         throw explainConnectionError(e, env.WORKER_URL ? 'WORKER_URL' : 'the job worker (WORKER_EMBEDDED)', url);
@@ -149,11 +168,15 @@ export async function startApp(
       demo,
       graphiqlNote,
       workerNote,
+      lifecycle,
+      log,
       close: async () => {
         // The worker first: its running jobs finish while the database is still there.
         await worker?.stop();
         await database.close();
         await prepared.stop();
+        // Last: the spans of the requests that drained above are exported, not dropped.
+        await tracing?.shutdownTracing();
       },
     };
   } catch (e) {

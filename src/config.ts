@@ -2,6 +2,7 @@
 // `npm start`: without DATABASE_URL an embedded PostgreSQL is used and the
 // secrets it needs are generated into the data directory.
 import { z } from 'zod';
+import { LOG_LEVELS } from './log.js';
 
 const intFrom = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
 
@@ -66,7 +67,45 @@ const envSchema = z.object({
   WEBHOOK_POLL_SECONDS: intFrom(5).pipe(z.number().max(60)),
   /** Webhook destinations may be http:// and private, loopback or link-local addresses. Default: true in development and test only. */
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
+  /**
+   * Browser origins allowed to call the API cross-origin (CORS), comma-separated exact origins
+   * (`https://app.example.com,https://admin.example.com`). Default: none (no Access-Control-Allow-Origin
+   * for anyone); in development any http://localhost:<port> or http://127.0.0.1:<port>.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isOrigin, { error: (i) => `${String(i.input)} is not an origin like https://app.example.com (scheme, host and port only)` })))
+    .optional(),
+  /** Send Strict-Transport-Security with this max-age (seconds): set it only where clients reach the API over HTTPS. Default: not sent. */
+  HSTS_MAX_AGE: z.coerce.number().int().min(1).max(2 * 365 * 24 * 3600).optional(),
+  /**
+   * After SIGTERM, keep serving (with /ready at 503) this long before closing the listener: the time a load
+   * balancer needs to see the failed readiness and stop sending new connections. Default 0.
+   */
+  SHUTDOWN_DELAY_MS: intFrom(0, 0).pipe(z.number().max(120_000)),
+  /** After the listener closes, how long in-flight requests may still run before their connections are cut (exit 1). */
+  SHUTDOWN_TIMEOUT_MS: intFrom(10_000, 0).pipe(z.number().max(600_000)),
+  /** Least severe log level written (src/log.ts): fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Human-readable log lines (pino-pretty) instead of JSON. Default: only in development at a terminal. */
+  LOG_PRETTY: z.enum(['true', 'false']).optional(),
+  /**
+   * Bearer token a Prometheus scrape of GET /metrics must send (`Authorization: Bearer <token>`). Unset:
+   * /metrics is served only in development (to anyone) and answers 404 elsewhere.
+   */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
 });
+
+/** An origin exactly as a browser sends it: http(s), host, optional port; no path, query or trailing slash. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 export type Env = Omit<z.infer<typeof envSchema>, 'SEED_DEMO'> & { SEED_DEMO: 'true' | 'false' };
 
@@ -123,8 +162,11 @@ const WEBHOOK_KEYS = {
   WEBHOOK_POLL_SECONDS: true,
   WEBHOOK_ALLOW_PRIVATE: true,
 } as const;
-const workerSchema = envSchema.pick({ ...DATABASE_KEYS, ...WEBHOOK_KEYS, WORKER_URL: true, WORKER_CONCURRENCY: true, ORDER_PAYMENT_TIMEOUT_MINUTES: true });
-export type WorkerEnv = DatabaseEnv & Pick<Env, 'WORKER_URL' | 'WORKER_CONCURRENCY' | 'ORDER_PAYMENT_TIMEOUT_MINUTES' | keyof typeof WEBHOOK_KEYS>;
+const workerSchema = envSchema.pick({
+  ...DATABASE_KEYS, ...WEBHOOK_KEYS, WORKER_URL: true, WORKER_CONCURRENCY: true, ORDER_PAYMENT_TIMEOUT_MINUTES: true, LOG_LEVEL: true, LOG_PRETTY: true,
+});
+export type WorkerEnv = DatabaseEnv &
+  Pick<Env, 'WORKER_URL' | 'WORKER_CONCURRENCY' | 'ORDER_PAYMENT_TIMEOUT_MINUTES' | 'LOG_LEVEL' | 'LOG_PRETTY' | keyof typeof WEBHOOK_KEYS>;
 
 /**
  * WEBHOOK_ALLOW_PRIVATE with its default: plain http and private, loopback
@@ -132,6 +174,12 @@ export type WorkerEnv = DatabaseEnv & Pick<Env, 'WORKER_URL' | 'WORKER_CONCURREN
  */
 export const webhookAllowPrivate = (env: Pick<Env, 'NODE_ENV' | 'WEBHOOK_ALLOW_PRIVATE'>) =>
   env.WEBHOOK_ALLOW_PRIVATE ? env.WEBHOOK_ALLOW_PRIVATE === 'true' : env.NODE_ENV !== 'production';
+
+/** Who may call cross-origin (src/browserSafety.ts): CORS_ORIGINS, else any localhost port in development only. */
+export const corsPolicy = (env: Pick<Env, 'NODE_ENV' | 'CORS_ORIGINS'>) => ({
+  origins: env.CORS_ORIGINS ?? [],
+  anyLocalhost: !env.CORS_ORIGINS && env.NODE_ENV === 'development',
+});
 
 /** The webhook relay's settings (src/jobs/webhooks.ts) from the environment. */
 export const webhookRelayConfig = (env: Pick<Env, 'NODE_ENV' | keyof typeof WEBHOOK_KEYS>) => ({
@@ -153,6 +201,52 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError('Invalid environment: JWT_SECRET: required in production and with DATABASE_URL');
   }
   return env;
+}
+
+/**
+ * OpenTelemetry tracing (src/telemetry.ts), read before anything else loads:
+ * the standard OTEL_* variables, validated here so a typo is named at start-up
+ * instead of silently exporting nowhere. Only an OTLP/HTTP JSON exporter is
+ * bundled, so another protocol is refused rather than ignored.
+ */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL like http://collector:4318' });
+const tracingSchema = z.object({
+  OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
+  /** Base URL of an OTLP/HTTP receiver; traces go to <it>/v1/traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  /** Full URL for traces only (used as is); wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.literal('http/json', { error: 'only http/json is supported (the bundled exporter); unset it or set http/json' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.literal('http/json', { error: 'only http/json is supported (the bundled exporter); unset it or set http/json' }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('fortress'),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  /** One span per resolver call: off by default (a span per field of every list item costs real CPU). */
+  TRACE_GRAPHQL_RESOLVERS: z.enum(['true', 'false']).default('false'),
+});
+
+export interface TracingConfig {
+  serviceName: string;
+  /** Where spans are POSTed (OTLP/HTTP, JSON). */
+  tracesUrl: string;
+  resolvers: boolean;
+}
+
+/** True when tracing is asked for at all (src/telemetry.ts makes the same check before importing anything). */
+export const tracingRequested = (source: NodeJS.ProcessEnv = process.env) =>
+  Boolean(source.OTEL_EXPORTER_OTLP_ENDPOINT || source.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+
+/** The tracing settings, or undefined when tracing is off (no endpoint, or OTEL_SDK_DISABLED=true). */
+export function loadTracingConfig(source: NodeJS.ProcessEnv = process.env): TracingConfig | undefined {
+  // An empty variable (a blank line in a compose file) means unset, as the OpenTelemetry SDKs read it.
+  const present = Object.fromEntries(Object.keys(tracingSchema.shape).flatMap((k) => (source[k] ? [[k, source[k]]] : [])));
+  const env = parse(tracingSchema, present);
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (env.OTEL_SDK_DISABLED === 'true' || !tracesUrl) return undefined;
+  return { serviceName: env.OTEL_SERVICE_NAME, tracesUrl, resolvers: env.TRACE_GRAPHQL_RESOLVERS === 'true' };
 }
 
 /** Token service settings from the environment (the embedded cluster supplies a generated secret). */

@@ -24,9 +24,11 @@ export type UserViewer = Extract<Viewer, { kind: 'user' }>;
 
 export type PartnerViewer = Extract<Viewer, { kind: 'partner' }>;
 
+export type SupportViewer = Extract<Viewer, { kind: 'support' }>;
+
 /** Resolvers that act for a partner client call this; users get FORBIDDEN, anonymous callers UNAUTHENTICATED. */
 export function requirePartner(ctx: Context): PartnerViewer {
-  if (ctx.viewer.kind === 'user') throw forbidden('Only partner clients may call this');
+  if (ctx.viewer.kind === 'user' || ctx.viewer.kind === 'support') throw forbidden('Only partner clients may call this');
   if (ctx.viewer.kind !== 'partner') throw unauthenticated('Sign in first');
   return ctx.viewer;
 }
@@ -34,6 +36,14 @@ export function requirePartner(ctx: Context): PartnerViewer {
 /** Resolvers that act for a user call this; anonymous callers get UNAUTHENTICATED, partner clients FORBIDDEN. */
 export function requireUser(ctx: Context): UserViewer {
   if (ctx.viewer.kind === 'partner') throw forbidden('Not available to partner clients');
+  if (ctx.viewer.kind === 'support') throw forbidden('Not available to support staff: they read the masked `support` views only');
   if (ctx.viewer.kind !== 'user') throw unauthenticated('Sign in first');
+  return ctx.viewer;
+}
+
+/** Resolvers for support staff (issue 12) call this; users and partners get FORBIDDEN, anonymous callers UNAUTHENTICATED. */
+export function requireSupport(ctx: Context): SupportViewer {
+  if (ctx.viewer.kind === 'user' || ctx.viewer.kind === 'partner') throw forbidden('Only support staff signed in with supportLogin may call this');
+  if (ctx.viewer.kind !== 'support') throw unauthenticated('Sign in first');
   return ctx.viewer;
 }

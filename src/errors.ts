@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'PERSISTED_QUERY_ONLY',
   'PERSISTED_QUERY_NOT_FOUND',
+  'CSRF_REJECTED',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
@@ -93,6 +94,13 @@ export function rateLimited(msBeforeNext: number, message = 'Too many sign-in at
  * under application/graphql-response+json.
  */
 export const persistedQueryNotFound = () => refusedBeforeExecution('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', {}, 404);
+
+/**
+ * A browser-style "simple" request (GET, or a text/plain or form POST) without
+ * a CSRF header (src/browserSafety.ts): HTTP 403 whatever the Accept header,
+ * as nothing was parsed or run.
+ */
+export const csrfRejected = (message: string) => codedError('CSRF_REJECTED', message, { http: { status: 403 } });
 
 /** A document sent by a caller restricted to persisted operations (partners): HTTP 403 under application/graphql-response+json. */
 export const persistedQueryOnly = (message: string) => refusedBeforeExecution('PERSISTED_QUERY_ONLY', message, {}, 403);
@@ -213,7 +221,7 @@ export const nullIfNotFound = <T>(load: PromiseLike<T> | T): Promise<T | null> =
 // errors are GraphQLErrors with their own `name`, so the check above misses them.
 const POTHOS_INPUT_ERRORS = new Set(['PothosValidationError']);
 
-// Yoga logs the original of every masked error server-side; clients get only the code.
+// The request log (src/requestLog.ts) logs the original of every unexpected error; clients get only the code.
 export function maskError(error: unknown): Error {
   const original = isGraphQLError(error) ? error.originalError : error;
   if (original instanceof Error && POTHOS_INPUT_ERRORS.has(original.name)) {
@@ -228,29 +236,4 @@ export function maskError(error: unknown): Error {
   if (mapped?.[0] === 'UNAUTHENTICATED') return unauthenticated(mapped[1]);
   if (mapped) return codedError(mapped[0], mapped[1], mapped[2] ?? {}, { path });
   return codedError('INTERNAL_SERVER_ERROR', 'Unexpected error', {}, { path });
-}
-
-/**
- * Yoga's logger. Yoga logs the original of every error it masks at error
- * level; expected failures (a denial, a conflict, bad input: anything mapped
- * to a code other than INTERNAL_SERVER_ERROR) are part of normal traffic, so
- * they get one info line without a stack. Only bugs are logged as errors.
- */
-export function createLogger(log: Pick<Console, 'debug' | 'info' | 'warn' | 'error'> = console) {
-  return {
-    debug: () => {},
-    info: (...args: unknown[]) => log.info(...args),
-    warn: (...args: unknown[]) => log.warn(...args),
-    error: (...args: unknown[]) => {
-      const [first] = args;
-      const masked = first instanceof Error ? (maskError(first) as GraphQLError) : undefined;
-      const code = masked?.extensions?.code;
-      if (code && code !== 'INTERNAL_SERVER_ERROR') {
-        // The message the client got (a driver error's own text may start with a blank line).
-        log.info(`[graphql] ${String(code)}: ${masked!.message.split('\n')[0]!.slice(0, 200)}`);
-        return;
-      }
-      log.error(...args);
-    },
-  };
 }

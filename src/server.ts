@@ -1,10 +1,15 @@
 // Listens. Everything else is built in app.ts / yoga.ts.
 // Start-up failures (configuration, an unreachable database, a taken port)
-// print what to change, in plain lines, and exit 1; a clean stop (SIGINT,
-// SIGTERM) stops the embedded PostgreSQL too.
+// print what to change, in plain lines, and exit 1. SIGTERM / SIGINT drain:
+// /ready turns 503 at once, the listener stays open SHUTDOWN_DELAY_MS more,
+// then closes; in-flight requests get SHUTDOWN_TIMEOUT_MS to finish (else
+// they are cut and the exit code is 1); then the embedded job worker, the
+// pool and the embedded PostgreSQL stop, and the process exits 0.
 import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startApp, type App } from './app.js';
 import { ConfigError } from './config.js';
+import { closeServer } from './lifecycle.js';
 
 function fail(e: unknown): never {
   console.error(e instanceof ConfigError ? e.message : e);
@@ -49,20 +54,49 @@ server.listen(env.PORT, env.HOST, () => {
   }
 });
 
+/** How long stopping the job worker (its running jobs get 5 s), the pool and the embedded database may take. */
+const CLOSE_TIMEOUT_MS = 20_000;
 let stopping = false;
+let forced = false;
+const forceNow = new AbortController();
 async function shutdown(signal: string) {
-  if (stopping) return;
+  if (stopping) {
+    // A second signal (Ctrl-C twice): stop waiting, cut what is still running.
+    if (!forced) {
+      forced = true;
+      console.log(`${signal} again: closing the remaining connections now`);
+      forceNow.abort();
+      server.closeAllConnections();
+    }
+    return;
+  }
   stopping = true;
-  console.log(`\n${signal}: stopping`);
-  server.close();
-  server.closeAllConnections();
+  const { SHUTDOWN_DELAY_MS: delay, SHUTDOWN_TIMEOUT_MS: timeout } = env;
+  app.lifecycle.drain();
+  console.log(
+    `\n${signal}: shutting down: /ready answers 503${delay ? `; still accepting connections for ${delay} ms (SHUTDOWN_DELAY_MS)` : ''}; ` +
+      `in-flight requests get up to ${timeout} ms (SHUTDOWN_TIMEOUT_MS)`,
+  );
+  if (delay) await sleep(delay, undefined, { signal: forceNow.signal }).catch(() => {});
+  const { drained, cut } = await closeServer(server, forced ? 0 : timeout);
+  if (!drained) {
+    console.error(`Shutdown timed out: ${cut} connection(s) still busy after SHUTDOWN_TIMEOUT_MS=${timeout} ms were closed, their requests cut`);
+  }
   try {
-    await app.close();
+    // Bounded: a request cut above may still hold a pooled connection inside a statement that
+    // never returns, and pool.end() waits for every connection to be released.
+    await Promise.race([
+      app.close(),
+      sleep(CLOSE_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+        throw new Error(`the worker, the pool or the embedded database did not stop within ${CLOSE_TIMEOUT_MS} ms`);
+      }),
+    ]);
   } catch (e) {
     console.error(`stopping failed: ${(e as Error).message}`);
     process.exit(1);
   }
-  process.exit(0);
+  console.log(drained && !forced ? 'Stopped: every request finished' : 'Stopped');
+  process.exit(drained && !forced ? 0 : 1);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

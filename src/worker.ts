@@ -11,6 +11,7 @@ import { ConfigError, loadWorkerEnv, webhookRelayConfig } from './config.js';
 import { assertMigrated, prepareDatabase } from './db/setup.js';
 import { explainConnectionError } from './db/connection-errors.js';
 import { startJobWorker, type JobWorker } from './jobs/worker.js';
+import { createLog, lineSink, logOptionsFromEnv, type Logger } from './log.js';
 
 function fail(e: unknown): never {
   console.error(e instanceof ConfigError ? e.message : e);
@@ -19,8 +20,11 @@ function fail(e: unknown): never {
 
 let stop: () => Promise<void> = async () => {};
 let worker: JobWorker;
+// Until the environment is read, failures go to stderr as plain lines (fail above).
+let log: Logger | undefined;
 try {
   const env = loadWorkerEnv();
+  log = createLog({ ...logOptionsFromEnv(env), base: { service: 'fortress-worker' } });
   const production = env.NODE_ENV === 'production';
   if (production && !env.WORKER_URL && !env.AUTHENTICATOR_URL) {
     throw new ConfigError(
@@ -29,7 +33,7 @@ try {
   }
   const prepared = production
     ? { authenticatorUrl: env.AUTHENTICATOR_URL!, stop: async () => {} }
-    : await prepareDatabase(env, { log: (m) => console.log(`[db] ${m}`) });
+    : await prepareDatabase(env, { log: (m) => log!.info(`[db] ${m}`) });
   stop = prepared.stop;
   const url = env.WORKER_URL ?? prepared.authenticatorUrl;
   try {
@@ -38,6 +42,8 @@ try {
       concurrency: env.WORKER_CONCURRENCY,
       tasks: { orderPaymentTimeoutMinutes: env.ORDER_PAYMENT_TIMEOUT_MINUTES, webhooks: webhookRelayConfig(env) },
       verbose: true,
+      // Structured lines (src/log.ts), scrubbed: a failing job's message may quote a URL or a value.
+      log: lineSink(log),
       // As the production server: never run against a schema db:migrate has not brought up to date.
       beforeStart: production ? assertMigrated : undefined,
     });
@@ -45,7 +51,7 @@ try {
     await prepared.stop();
     throw explainConnectionError(e, env.WORKER_URL ? 'WORKER_URL' : env.AUTHENTICATOR_URL ? 'AUTHENTICATOR_URL' : 'fortress_authenticator', url);
   }
-  console.log(
+  log.info(
     `Fortress worker running as fortress_worker (concurrency ${env.WORKER_CONCURRENCY}; unpaid orders expire after ${env.ORDER_PAYMENT_TIMEOUT_MINUTES} min); Ctrl-C stops it`,
   );
 } catch (e) {
@@ -57,12 +63,12 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping`);
+  log?.info(`${signal}: stopping`);
   try {
     await worker.stop();
     await stop();
   } catch (e) {
-    console.error(`stopping failed: ${(e as Error).message}`);
+    log?.error({ err: e }, 'stopping failed');
     process.exit(1);
   }
   process.exit(0);
@@ -75,7 +81,7 @@ void worker.promise
   .then(async () => {
     if (stopping) return;
     stopping = true;
-    console.error('The job worker stopped unexpectedly');
+    log?.error('The job worker stopped unexpectedly');
     await stop().catch(() => {});
     process.exit(1);
   });

@@ -20,8 +20,14 @@ import type { WebhookSettings } from './resolvers/webhook.js';
 import { createPartnerLimiter, createSignInLimiter, usePartnerRateLimit } from './auth/limits.js';
 import { usePartnerTokenEndpoint } from './auth/oauth.js';
 import { useInputLimits } from './inputLimits.js';
+import { useSupportRules } from './auth/support.js';
 import { loadPersistedDocuments, usePersistedDocuments, type PersistedDocuments } from './persisted.js';
-import { codedError, createLogger, isCommittedFailure, maskError, refusedBeforeExecution, type ErrorCode } from './errors.js';
+import { codedError, isCommittedFailure, maskError, refusedBeforeExecution, type ErrorCode } from './errors.js';
+import { createLog, silentLog, type Logger } from './log.js';
+import { createMetrics, useMetricsEndpoint, type MetricsOptions } from './metrics.js';
+import { createRequestLog } from './requestLog.js';
+import { corsOptions, useCsrfPrevention, useSecurityHeaders, type CorsPolicy } from './browserSafety.js';
+import { useDrainConnections, type Lifecycle } from './lifecycle.js';
 
 export interface YogaOptions {
   database: Database;
@@ -36,8 +42,12 @@ export interface YogaOptions {
    * default query) saying who it is signed in as and how to get a new token.
    */
   graphiqlSession?: () => Promise<{ headers?: Record<string, string>; title?: string; banner?: string }>;
-  /** Yoga's logger (masked errors are logged at error level). Tests turn it off. */
+  /** Write logs (access lines, unexpected errors). Tests turn it off, or pass `log`. */
   logging?: boolean;
+  /** The pino logger (src/log.ts); default: JSON lines on stdout at info. */
+  log?: Logger;
+  /** GET /metrics: its bearer token (METRICS_TOKEN), or open without one (development); default: served only in development. `false`: no metrics at all (measuring their cost). */
+  metrics?: MetricsOptions | false;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy?: boolean;
   /** Answer introspection queries (default: only in development). */
@@ -48,6 +58,14 @@ export interface YogaOptions {
   persistedDocuments?: PersistedDocuments;
   /** Webhook registration rules (WEBHOOK_ALLOW_PRIVATE); default: https and public addresses only. */
   webhooks?: Partial<WebhookSettings>;
+  /** Origins allowed cross-origin (CORS_ORIGINS); default: none. */
+  cors?: CorsPolicy;
+  /** Strict-Transport-Security max-age in seconds (HSTS_MAX_AGE); default: not sent. */
+  hstsMaxAgeSeconds?: number;
+  /** The process's shutdown state (src/server.ts drains it on SIGTERM): /ready answers 503 while draining. */
+  lifecycle?: Lifecycle;
+  /** OpenTelemetry spans for parse, validate and execute (src/tracing.ts), only when tracing is on; default none. */
+  tracing?: Plugin<Context>[];
 }
 
 /** Largest request body accepted, in bytes; larger ones get HTTP 413 before parsing. */
@@ -167,7 +185,8 @@ function useRequestTransaction(database: Database): Plugin<Context> {
           const error = maskError(e);
           setResultAndStopExecution({
             data: null,
-            errors: [new GraphQLError(error.message, { path: [step.name], extensions: (error as GraphQLError).extensions })],
+            // The original rides along so the request log can report an unexpected one (masking keeps the code).
+            errors: [new GraphQLError(error.message, { path: [step.name], extensions: (error as GraphQLError).extensions, originalError: e instanceof Error ? e : undefined })],
           });
           return;
         }
@@ -244,7 +263,7 @@ function useSignInRequired(): Plugin<Context> {
 }
 
 /** Names of the root fields a selection set asks for, through fragments. */
-function rootFields(document: DocumentNode, set: SelectionSetNode): string[] {
+export function rootFields(document: DocumentNode, set: SelectionSetNode): string[] {
   return set.selections.flatMap((s) => {
     if (s.kind === Kind.FIELD) return [s.name.value];
     const fragment =
@@ -260,7 +279,19 @@ export function buildYoga({
   partnerPolicy,
   persistedDocuments = loadPersistedDocuments(),
   webhooks,
+  cors = { origins: [] },
+  hstsMaxAgeSeconds,
+  lifecycle,
+  tracing = [],
+  log: givenLog,
+  metrics: metricsOptions = { open: development },
 }: YogaOptions) {
+  const log = logging ? (givenLog ?? createLog()) : silentLog();
+  const metrics = metricsOptions ? createMetrics(database, { ...metricsOptions, log }) : undefined;
+  // The wait for a request transaction's connection (src/db/request.ts).
+  if (metrics) database.onTransactionWait = metrics.transactionWait;
+  const rootFields = new Set([schema.getQueryType(), schema.getMutationType()].flatMap((t) => (t ? Object.keys(t.getFields()) : [])));
+  const requestLog = createRequestLog({ log, metrics, rootFields, graphqlEndpoint: '/graphql' });
   // The viewer of a request, verified once: the persisted-operations check needs it
   // before the context exists (which may run this operation, and which manifest
   // applies), and the context gets the same one.
@@ -271,7 +302,7 @@ export function buildYoga({
     return viewer;
   };
   const policy = { refreshTtlDays: 30, maxAttempts: 5, lockMinutes: 15, ...authPolicy };
-  const auth: AuthSettings = { tokens, ...policy, limiter: authPolicy?.limiter ?? createSignInLimiter(policy) };
+  const auth: AuthSettings = { tokens, ...policy, limiter: authPolicy?.limiter ?? createSignInLimiter({ ...policy, onLimited: metrics?.rateLimited }) };
   const webhookSettings: WebhookSettings = { allowPrivate: false, ...webhooks };
   // X-Forwarded-For is anyone's to write: only believed behind a trusted proxy.
   const clientAddress = (request: Request, serverContext: unknown) =>
@@ -281,9 +312,11 @@ export function buildYoga({
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    // Expected failures at info, one line each; only unexpected errors at error level.
-    logging: logging ? createLogger() : false,
+    // Yoga's own reports through the request log: unexpected errors at error level, each once.
+    logging: logging ? requestLog.yogaLogger : false,
     landingPage: false,
+    // Only configured origins get CORS headers (Yoga's default reflects any origin, with credentials).
+    cors: corsOptions(cors),
     graphiql: development
       ? async () => {
           const session = await graphiqlSession?.();
@@ -324,13 +357,26 @@ export function buildYoga({
         webhooks: webhookSettings,
       }) as Context,
     plugins: [
+      // First: it must see every request (also those answered early below) and results before masking.
+      requestLog.first,
+      // GET /metrics behind METRICS_TOKEN; then the GraphQL and HTTP series of @graphql-yoga/plugin-prometheus.
+      ...(metrics && metricsOptions ? [useMetricsEndpoint(metrics, metricsOptions), metrics.prometheus] : []),
+      useSecurityHeaders({ hstsMaxAgeSeconds }),
+      ...(lifecycle ? [useDrainConnections(lifecycle)] : []),
+      // GraphQL spans under the HTTP server span (tracing on only): before the request
+      // transaction's plugin, so resolvers' statements are children of the execute span.
+      ...tracing,
       useBodyLimit(),
+      // A GET or a text/plain or form POST must carry a CSRF header (CSRF_REJECTED, 403).
+      useCsrfPrevention(),
       // POST /oauth/token (partner clients' OAuth2 client credentials), answered before GraphQL.
       usePartnerTokenEndpoint({
         tokens,
         run: (viewer, fn) => withRequestTransaction(database, viewer, fn),
         perAddressPerMinute: partnerPolicy?.tokenRatePerMinute ?? 30,
         clientAddress,
+        log,
+        onLimited: metrics?.rateLimited,
       }),
       // Swaps a persisted operation's id for its manifest text (partners: only ids of
       // their manifest) while Yoga reads the request's params, before parsing: every
@@ -353,8 +399,12 @@ export function buildYoga({
       useQueryCost(),
       useSignInRequired(),
       // Each partner client's requests a minute (partner_clients.rate_limit_per_minute or the default).
-      usePartnerRateLimit(createPartnerLimiter({ defaultPerMinute: partnerPolicy?.ratePerMinute ?? 600 })),
+      usePartnerRateLimit(createPartnerLimiter({ defaultPerMinute: partnerPolicy?.ratePerMinute ?? 600, onLimited: metrics?.rateLimited })),
+      // Support tokens: only `support` and `supportLogout`, every read recorded first (issue 12).
+      useSupportRules(database),
       useRequestTransaction(database),
+      // Errors thrown out of the request transaction itself, logged with the request id.
+      requestLog.last,
       useReadinessCheck({
         endpoint: '/health',
         check: ({ fetchAPI }) => fetchAPI.Response.json({ status: 'ok' }),
@@ -362,6 +412,8 @@ export function buildYoga({
       useReadinessCheck({
         endpoint: '/ready',
         check: async ({ fetchAPI }) => {
+          // From the shutdown signal on: a load balancer stops sending new requests here.
+          if (lifecycle?.draining) return fetchAPI.Response.json({ status: 'shutting_down' }, { status: 503 });
           try {
             const pending = await pendingMigrationsOf(database.pool);
             const ready = pending.length === 0;

@@ -55,6 +55,10 @@ export interface TenantFixture {
   partnerClient: string;
   /** Its public client_id. */
   partnerClientId: string;
+  /** A support staff member (platform-wide, no password anyone knows), the tenant's live grant to them (a day), and a live support session of theirs here. */
+  supportStaff: string;
+  supportGrant: string;
+  supportSession: string;
   token: (who: FixtureUser) => Promise<string>;
   /** An access token of partnerClient, for all its scopes or the ones given. */
   partnerToken: (scopes?: PartnerScope[]) => Promise<string>;
@@ -192,13 +196,31 @@ export async function createTenant(pool: pg.Pool | pg.PoolClient, label: string,
      values ($1, 'Fixture partner', $2, $3, $4, $5, $6) returning id`,
     [tenantId, partnerClientId, `$argon2id$v=19$m=19456,t=2,p=1$${randomBytes(16).toString('base64')}$placeholder`, [...PARTNER_SCOPES], corporateAccount, admin],
   );
+  // Support (issue 12): a staff member of the platform, the tenant's live grant to them, a
+  // support session under it and its access log row.
+  const supportStaff = await one(
+    `insert into support_staff (email, display_name, password_hash) values ($1, 'Fixture Support', $2) returning id`,
+    [`support-${suffix}@fortress.test`, `$argon2id$v=19$m=19456,t=2,p=1$${randomBytes(16).toString('base64')}$placeholder`],
+  );
+  const supportGrant = await one(
+    `insert into support_grants (tenant_id, staff_id, reason, created_by, expires_at) values ($1, $2, 'fixture', $3, now() + interval '1 day') returning id`,
+    [tenantId, supportStaff, admin],
+  );
+  const supportSession = await one(
+    `insert into support_sessions (staff_id, tenant_id, expires_at) values ($1, $2, now() + interval '30 minutes') returning id`,
+    [supportStaff, tenantId],
+  );
+  await pool.query(
+    `insert into support_access_logs (tenant_id, grant_id, staff_id, staff_email, session_id, operation_name) values ($1, $2, $3, $4, $5, 'Fixture')`,
+    [tenantId, supportGrant, supportStaff, `support-${suffix}@fortress.test`, supportSession],
+  );
   const users = { owner, admin, x, y };
   const roles = { owner: 'owner', admin: 'admin', x: 'member', y: 'member' } as const;
   return {
     tenantId, slug, owner, admin, x, y, invitee, accountX, accountY, corporateAccount, clearingAccount, transactionX, transferX, transactionY,
     category, merchant, product,
     location, emptyLocation, inventory, cartX, cartItemX, orderX, orderItemX, receiptX, sessionX, loginX, auditLog, outboxEvent,
-    partnerClient, partnerClientId, webhookEndpoint, webhookDelivery,
+    partnerClient, partnerClientId, webhookEndpoint, webhookDelivery, supportStaff, supportGrant, supportSession,
     token: (who) => signToken(users[who], tenantId, roles[who]),
     partnerToken: (scopes = [...PARTNER_SCOPES]) => signPartnerToken({ tenantId, partnerClientId: partnerClient, clientId: partnerClientId, scopes }),
   };

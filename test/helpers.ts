@@ -38,6 +38,13 @@ export async function testApp(
     partnerPolicy?: YogaOptions['partnerPolicy'];
     /** Persisted-operations manifests; default: the committed ones. */
     persistedDocuments?: YogaOptions['persistedDocuments'];
+    /** A logger to capture lines (test/api/logging.test.ts); default: no logging. */
+    log?: YogaOptions['log'];
+    /** GET /metrics protection (token, open); default: production's, not served. */
+    metrics?: YogaOptions['metrics'];
+    /** CORS origins and HSTS (default: production's, no origin and no HSTS). */
+    cors?: YogaOptions['cors'];
+    hstsMaxAgeSeconds?: number;
   } = {},
 ) {
   const database = createDatabase({
@@ -49,8 +56,9 @@ export async function testApp(
   if (opts.onQuery) spyOnQueries(database.pool, opts.onQuery);
   // trustProxy: yoga.fetch has no socket, so tests give the client address in X-Forwarded-For.
   const yoga = buildYoga({
-    database, tokens: await tokens(), logging: false, trustProxy: true, introspection: opts.introspection, development: opts.development,
+    database, tokens: await tokens(), logging: !!opts.log, log: opts.log, metrics: opts.metrics ?? {}, trustProxy: true, introspection: opts.introspection, development: opts.development,
     authPolicy: opts.authPolicy, webhooks: opts.webhooks, partnerPolicy: opts.partnerPolicy, persistedDocuments: opts.persistedDocuments,
+    cors: opts.cors, hstsMaxAgeSeconds: opts.hstsMaxAgeSeconds,
   });
   return { database, yoga, close: () => database.close() };
 }
@@ -66,6 +74,23 @@ export function spyOnQueries(pool: pg.Pool, onQuery: (sql: string) => void) {
     (client as { query: unknown }).query = (...args: unknown[]) => {
       const first = args[0] as string | { text?: string };
       onQuery(typeof first === 'string' ? first : (first?.text ?? ''));
+      return query(...args);
+    };
+  });
+}
+
+/**
+ * Hands onSql the text of every statement the connections of `pool` really
+ * send, after src/db/identity.ts has merged BEGIN into the identity statement
+ * (a listener ahead of the pool's own). Install it before the pool opens a
+ * connection (a fresh testApp).
+ */
+export function spyOnWire(pool: pg.Pool, onSql: (sql: string) => void) {
+  pool.prependListener('connect', (client: pg.PoolClient) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const first = args[0] as string | { text?: string };
+      onSql(typeof first === 'string' ? first : (first?.text ?? ''));
       return query(...args);
     };
   });

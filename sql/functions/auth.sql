@@ -242,7 +242,16 @@ create or replace function app.require_live_session(p_role text, p_session_id te
   set search_path = pg_catalog, public, pg_temp
   as $$
   begin
-    if coalesce(p_session_id, '') = '' then
+    -- Support tokens always name their session (src/auth/tokens.ts): one without is refused.
+    if coalesce(p_session_id, '') = '' and p_role <> 'fortress_support' then
+      return true;
+    end if;
+    -- A support session (sql/functions/support.sql): the token's staff member, still active.
+    if p_role = 'fortress_support' and coalesce(p_session_id, '') <> '' and exists (
+      select from support_sessions s join support_staff st on st.id = s.staff_id
+       where s.id = p_session_id::uuid and s.staff_id = nullif(p_subject_id, '')::uuid
+         and s.revoked_at is null and s.expires_at > now() and st.is_active and st.disabled_at is null
+    ) then
       return true;
     end if;
     if p_role = 'fortress_user' and exists (

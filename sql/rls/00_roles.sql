@@ -11,7 +11,11 @@
 --   fortress_partner        partner clients (OAuth2 client credentials): read-only grants on the
 --                           catalogue, stock, orders and their settlement account, keyed on
 --                           their scopes (sql/functions/partner.sql)
---   fortress_support        support staff: masked views only (grants come later)
+--   fortress_support        support staff: SELECT on the masked views of schema support only
+--                           (sql/support/views.sql), no privilege on any table
+--   fortress_support_reader owns those views and nothing else: NOLOGIN, not granted to the
+--                           authenticator; column SELECT on the tables behind them, under
+--                           policies that show only the tenant app.support_tenant_id() names
 --   fortress_worker         the job queue (src/jobs): owns schema graphile_worker
 --                           (prisma/migrations/20261123085100_job_queue), executes the
 --                           job functions (sql/functions/commerce_jobs.sql), reads no
@@ -29,6 +33,15 @@ begin
     end if;
     execute format('grant %I to fortress_authenticator', r);
   end loop;
+  if not exists (select from pg_roles where rolname = 'fortress_support_reader') then
+    create role fortress_support_reader nologin noinherit nosuperuser nobypassrls;
+  end if;
+  -- The migrating role hands it the views (alter view ... owner to: PostgreSQL 16+ wants SET ROLE
+  -- rights) and later replaces them (drop view: the owner's privileges), so it is a member.
+  -- Harmless: it owns every table anyway. (CREATEROLE alone gives only ADMIN on PostgreSQL 16+.)
+  if not pg_has_role(current_user, 'fortress_support_reader', 'usage') then
+    execute format('grant fortress_support_reader to %I', current_user);
+  end if;
 end
 $$;
 

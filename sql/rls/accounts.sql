@@ -37,4 +37,10 @@ grant insert (tenant_id, user_id, name, type, currency, metadata, credit_limit) 
 grant update (name, metadata, updated_at) on accounts to fortress_user;
 grant select on accounts to fortress_partner;
 
+-- Support staff read masked views (sql/support/views.sql) owned by fortress_support_reader:
+-- it reads these columns of the one tenant a live support grant opens (app.support_tenant_id()).
+create policy select_support_reader on accounts for select to fortress_support_reader
+  using (tenant_id = (select app.support_tenant_id()));
+grant select (id, tenant_id, user_id, name, type, currency, balance, status, created_at, closed_at, system_kind) on accounts to fortress_support_reader;
+
 comment on table accounts is 'Financial accounts (wallet, bank, credit, savings, corporate); balance kept by the ledger.';

@@ -15,4 +15,10 @@ create policy insert_as_self on audit_logs for insert to fortress_user
 grant select on audit_logs to fortress_user;
 grant insert (tenant_id, user_id, entity, entity_id, action, diff) on audit_logs to fortress_user;
 
+-- Support staff read masked views (sql/support/views.sql) owned by fortress_support_reader:
+-- it reads these columns of the one tenant a live support grant opens (app.support_tenant_id()).
+create policy select_support_reader on audit_logs for select to fortress_support_reader
+  using (tenant_id = (select app.support_tenant_id()));
+grant select (id, tenant_id, user_id, entity, entity_id, action, diff, created_at) on audit_logs to fortress_support_reader;
+
 comment on table audit_logs is 'Who did what to which entity; insert-only for app roles.';

@@ -26,4 +26,10 @@ grant insert (tenant_id, parent_id, name, rules) on categories to fortress_user;
 grant update (parent_id, name, rules) on categories to fortress_user;
 grant select on categories to fortress_partner;
 
+-- Support staff read masked views (sql/support/views.sql) owned by fortress_support_reader:
+-- it reads these columns of the one tenant a live support grant opens (app.support_tenant_id()).
+create policy select_support_reader on categories for select to fortress_support_reader
+  using (tenant_id = (select app.support_tenant_id()));
+grant select (id, tenant_id, name) on categories to fortress_support_reader;
+
 comment on table categories is 'Spending/product categories, a tree per tenant.';

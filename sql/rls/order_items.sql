@@ -18,4 +18,10 @@ create policy select_partner_visible_order on order_items for select to fortress
 grant select on order_items to fortress_user;
 grant select on order_items to fortress_partner;
 
+-- Support staff read masked views (sql/support/views.sql) owned by fortress_support_reader:
+-- it reads these columns of the one tenant a live support grant opens (app.support_tenant_id()).
+create policy select_support_reader on order_items for select to fortress_support_reader
+  using (tenant_id = (select app.support_tenant_id()));
+grant select (id, tenant_id, order_id, product_name, sku, quantity, unit_price, line_total, currency) on order_items to fortress_support_reader;
+
 comment on table order_items is 'Lines of an order: the product as it was at checkout (name, sku, unit price, currency); line_total is generated.';

@@ -25,4 +25,10 @@ create policy select_partner_orders on orders for select to fortress_partner
 grant select on orders to fortress_user;
 grant select on orders to fortress_partner;
 
+-- Support staff read masked views (sql/support/views.sql) owned by fortress_support_reader:
+-- it reads these columns of the one tenant a live support grant opens (app.support_tenant_id()).
+create policy select_support_reader on orders for select to fortress_support_reader
+  using (tenant_id = (select app.support_tenant_id()));
+grant select (id, tenant_id, user_id, status, total_amount, currency, shipping_address, created_at, paid_at, shipped_at, delivered_at, cancelled_at) on orders to fortress_support_reader;
+
 comment on table orders is 'Checked-out orders; lines in order_items. Written only by the order functions.';

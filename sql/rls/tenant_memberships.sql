@@ -27,6 +27,12 @@ create policy delete_admin on tenant_memberships for delete to fortress_user
 grant select, insert, delete on tenant_memberships to fortress_user;
 grant update (role, updated_at) on tenant_memberships to fortress_user;
 
+-- Support staff read masked views (sql/support/views.sql) owned by fortress_support_reader:
+-- it reads these columns of the one tenant a live support grant opens (app.support_tenant_id()).
+create policy select_support_reader on tenant_memberships for select to fortress_support_reader
+  using (tenant_id = (select app.support_tenant_id()));
+grant select (tenant_id, user_id, role) on tenant_memberships to fortress_support_reader;
+
 comment on table tenant_memberships is 'Role (owner/admin/member) of a user inside their tenant; read by app.current_tenant_role().';
 
 -- A tenant always keeps at least one owner. Owner changes of a tenant are

@@ -45,4 +45,10 @@ grant insert (tenant_id, account_id, counterparty_account_id, category_id, merch
   on transactions to fortress_user;
 grant select on transactions to fortress_partner;
 
+-- Support staff read masked views (sql/support/views.sql) owned by fortress_support_reader:
+-- it reads these columns of the one tenant a live support grant opens (app.support_tenant_id()).
+create policy select_support_reader on transactions for select to fortress_support_reader
+  using (tenant_id = (select app.support_tenant_id()));
+grant select (id, tenant_id, account_id, counterparty_account_id, category_id, type, amount, currency, status, occurred_at, description) on transactions to fortress_support_reader;
+
 comment on table transactions is 'Ledger entries. Insert-only for app roles; reversals are counter-entries.';

@@ -23,5 +23,11 @@ grant select (id, tenant_id, email, phone, display_name, profile, is_active, cre
 grant insert (tenant_id, email, phone, display_name, profile, password_hash) on users to fortress_user;
 grant update (display_name, phone, profile, updated_at) on users to fortress_user;
 
+-- Support staff read masked views (sql/support/views.sql) owned by fortress_support_reader:
+-- it reads these columns of the one tenant a live support grant opens (app.support_tenant_id()).
+create policy select_support_reader on users for select to fortress_support_reader
+  using (tenant_id = (select app.support_tenant_id()));
+grant select (id, tenant_id, email, phone, display_name, is_active, created_at, last_login_at) on users to fortress_support_reader;
+
 comment on table users is 'People who sign in; each belongs to one tenant. Email unique per tenant, case-insensitive.';
 comment on column users.password_hash is 'argon2id hash; never selectable by app roles.';

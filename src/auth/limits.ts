@@ -18,42 +18,50 @@ import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { maskError, rateLimited } from '../errors.js';
 import type { Context } from '../context.js';
+import type { LimiterName } from '../metrics.js';
+
+/** Told which limiter refused a request (the rate-limited counter of src/metrics.ts). */
+export type OnLimited = (limiter: LimiterName) => void;
 
 export interface SignInLimitSettings {
   maxAttempts: number;
   lockMinutes: number;
   /** Attempts per address per minute. */
   perAddressPerMinute?: number;
+  onLimited?: OnLimited;
 }
 
 export type SignInLimiter = ReturnType<typeof createSignInLimiter>;
 
-export function createSignInLimiter({ maxAttempts, lockMinutes, perAddressPerMinute = 30 }: SignInLimitSettings) {
+export function createSignInLimiter({ maxAttempts, lockMinutes, perAddressPerMinute = 30, onLimited }: SignInLimitSettings) {
   const perAddress = new RateLimiterMemory({ keyPrefix: 'addr', points: perAddressPerMinute, duration: 60 });
   const perAccountAddress = new RateLimiterMemory({ keyPrefix: 'acct-addr', points: maxAttempts, duration: lockMinutes * 60 });
   const perAccount = new RateLimiterMemory({ keyPrefix: 'acct', points: maxAttempts * 10, duration: 3600 });
   const accountKey = (tenantSlug: string, email: string) => `${tenantSlug.trim().toLowerCase()}|${email.trim().toLowerCase()}`;
 
-  const take = async (limiter: RateLimiterMemory, key: string) => {
+  const take = async (limiter: RateLimiterMemory, key: string, name: LimiterName) => {
     try {
       await limiter.consume(key);
     } catch (e) {
-      if (e instanceof RateLimiterRes) throw rateLimited(e.msBeforeNext);
+      if (e instanceof RateLimiterRes) {
+        onLimited?.(name);
+        throw rateLimited(e.msBeforeNext);
+      }
       throw e;
     }
   };
 
   return {
     /** Any sign-in attempt from this address (login, sign-up, password change). */
-    attempt: (ip: string | null) => take(perAddress, ip ?? 'unknown'),
+    attempt: (ip: string | null) => take(perAddress, ip ?? 'unknown', 'sign_in_address'),
     /**
      * A password is about to be checked for (tenant, email): reserves one
      * failure in advance; `succeeded` gives it back and clears the address's count.
      */
     async beforePasswordCheck(ip: string | null, tenantSlug: string, email: string) {
       const account = accountKey(tenantSlug, email);
-      await take(perAccount, account);
-      await take(perAccountAddress, `${account}|${ip ?? 'unknown'}`);
+      await take(perAccount, account, 'sign_in_account');
+      await take(perAccountAddress, `${account}|${ip ?? 'unknown'}`, 'sign_in_account_address');
     },
     async succeeded(ip: string | null, tenantSlug: string, email: string) {
       const account = accountKey(tenantSlug, email);
@@ -74,7 +82,7 @@ export function createSignInLimiter({ maxAttempts, lockMinutes, perAddressPerMin
 // shares one budget. In memory, per process, like the sign-in limits.
 export type PartnerLimiter = ReturnType<typeof createPartnerLimiter>;
 
-export function createPartnerLimiter({ defaultPerMinute }: { defaultPerMinute: number }) {
+export function createPartnerLimiter({ defaultPerMinute, onLimited }: { defaultPerMinute: number; onLimited?: OnLimited }) {
   // One limiter per distinct rate (rate-limiter-flexible fixes `points` per instance).
   const limiters = new Map<number, RateLimiterMemory>();
   const limiterFor = (perMinute: number) => {
@@ -88,7 +96,10 @@ export function createPartnerLimiter({ defaultPerMinute }: { defaultPerMinute: n
       try {
         await limiterFor(perMinute ?? defaultPerMinute).consume(partnerClientId);
       } catch (e) {
-        if (e instanceof RateLimiterRes) throw rateLimited(e.msBeforeNext, 'Rate limit of this partner client reached; slow down');
+        if (e instanceof RateLimiterRes) {
+          onLimited?.('partner_client');
+          throw rateLimited(e.msBeforeNext, 'Rate limit of this partner client reached; slow down');
+        }
         throw e;
       }
     },
@@ -119,7 +130,7 @@ export function usePartnerRateLimit(limiter: PartnerLimiter): Plugin<Context> {
  * argon2 verification, so the endpoint must not be a way to burn CPU.
  * Resolves with the milliseconds to wait when refused, else undefined.
  */
-export function createTokenEndpointLimiter({ perMinute }: { perMinute: number }) {
+export function createTokenEndpointLimiter({ perMinute, onLimited }: { perMinute: number; onLimited?: OnLimited }) {
   const perAddress = new RateLimiterMemory({ keyPrefix: 'oauth-addr', points: perMinute, duration: 60 });
   return {
     async attempt(ip: string | null): Promise<number | undefined> {
@@ -127,7 +138,10 @@ export function createTokenEndpointLimiter({ perMinute }: { perMinute: number })
         await perAddress.consume(ip ?? 'unknown');
         return undefined;
       } catch (e) {
-        if (e instanceof RateLimiterRes) return e.msBeforeNext;
+        if (e instanceof RateLimiterRes) {
+          onLimited?.('oauth_token_address');
+          return e.msBeforeNext;
+        }
         throw e;
       }
     },

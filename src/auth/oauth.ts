@@ -24,7 +24,8 @@ import type { Context } from '../context.js';
 import type { RunInTransaction } from '../resolvers/identity.js';
 import { dummyVerify, hashPassword, verifyPassword } from './passwords.js';
 import { CLIENT_ID, isPartnerScope, PARTNER_SCOPES, type PartnerScope, type TokenService } from './tokens.js';
-import { createTokenEndpointLimiter } from './limits.js';
+import { createTokenEndpointLimiter, type OnLimited } from './limits.js';
+import type { Logger } from '../log.js';
 
 export const TOKEN_PATH = '/oauth/token';
 
@@ -86,11 +87,14 @@ export interface TokenEndpointOptions {
   perAddressPerMinute: number;
   /** The client address of a request (the same rule as the GraphQL context's, X-Forwarded-For behind a trusted proxy). */
   clientAddress: (request: Request, serverContext: unknown) => string | null;
+  /** Where a failing token request is reported (src/log.ts); default: stderr. */
+  log?: Pick<Logger, 'error'>;
+  onLimited?: OnLimited;
 }
 
 /** Answers POST /oauth/token; every other path passes on to Yoga. */
-export function usePartnerTokenEndpoint({ tokens, run, perAddressPerMinute, clientAddress }: TokenEndpointOptions): Plugin<Context> {
-  const limiter = createTokenEndpointLimiter({ perMinute: perAddressPerMinute });
+export function usePartnerTokenEndpoint({ tokens, run, perAddressPerMinute, clientAddress, log, onLimited }: TokenEndpointOptions): Plugin<Context> {
+  const limiter = createTokenEndpointLimiter({ perMinute: perAddressPerMinute, onLimited });
 
   async function issue(R: ResponseClass, request: Request, serverContext: unknown): Promise<Response> {
     if (request.method !== 'POST') {
@@ -167,7 +171,8 @@ export function usePartnerTokenEndpoint({ tokens, run, perAddressPerMinute, clie
         endResponse(await issue(R, request, serverContext));
       } catch (e) {
         // Database unreachable or busy: the caller may retry; nothing else is said.
-        console.error('[oauth] token request failed', e);
+        if (log) log.error({ err: e }, 'oauth token request failed');
+        else console.error('[oauth] token request failed', e);
         endResponse(error(R, 503, 'temporarily_unavailable', 'The token service is unavailable; retry'));
       }
     },

@@ -34,9 +34,24 @@ export type Viewer =
       scopes: PartnerScope[];
       /** The client's own limit when it has one; else the server's default applies. */
       rateLimitPerMinute?: number;
+    }
+  | {
+      /** Platform support staff (issue 12): reads only the masked views of one tenant that granted access. */
+      kind: 'support';
+      /** support_staff.id: app.current_support_staff_id. */
+      staffId: string;
+      tenantId: string;
+      /** support_sessions.id: every support token names its session, checked on every request. */
+      sessionId: string;
     };
 
 export type PartnerViewer = Extract<Viewer, { kind: 'partner' }>;
+export type SupportViewer = Extract<Viewer, { kind: 'support' }>;
+
+/** The `kind` claim of a support access token; user and partner tokens carry none. */
+const SUPPORT_KIND = 'support';
+/** A support token's longest life (the support session's too). */
+const SUPPORT_TOKEN_MAX_SECONDS = 3600;
 
 export interface TokenConfig {
   /** HS256 secret (≥ 32 characters). */
@@ -139,6 +154,28 @@ export async function createTokenService(cfg: TokenConfig) {
     return { token, expiresIn: partnerTtl };
   }
 
+  /**
+   * A support staff member's access token: `kind: "support"`, `sub` the staff
+   * id, `tid` the tenant, `sid` the support session; no `role` and no
+   * `client_id`, so it can never pass for a user's or a partner's token (and
+   * theirs, without `kind`, never for a support token). It lives as long as
+   * its session (≤ 60 minutes, never past the tenant's grant: there is no
+   * refresh token), capped at 60 minutes here too; revoking the session or
+   * the grant stops it at once anyway (app.require_live_session, app.support_tenant_id).
+   */
+  async function signSupport(viewer: Omit<SupportViewer, 'kind'>, sessionExpiresAt: Date) {
+    const exp = Math.min(Math.floor(Date.now() / 1000) + SUPPORT_TOKEN_MAX_SECONDS, Math.floor(sessionExpiresAt.getTime() / 1000));
+    const token = await new SignJWT({ kind: SUPPORT_KIND, tid: viewer.tenantId, sid: viewer.sessionId })
+      .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'JWT' })
+      .setSubject(viewer.staffId)
+      .setIssuer(cfg.issuer)
+      .setAudience(cfg.audience)
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .sign(signing.key);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
   // The key comes from the header's kid, and must match the header's alg:
   // no `alg: none`, no HS256 token "signed" with a public key.
   const resolveKey = (header: JWTHeaderParameters) => {
@@ -182,6 +219,11 @@ export async function createTokenService(cfg: TokenConfig) {
         algorithms: ['HS256', 'ES256', 'EdDSA'],
         requiredClaims: ['sub', 'tid', 'exp', 'iat'],
       });
+      if (payload.kind !== undefined) {
+        const viewer = supportViewer(payload);
+        remember(token, viewer, payload.exp!);
+        return { ...viewer };
+      }
       if (payload.client_id !== undefined) {
         const viewer = partnerViewer(payload);
         remember(token, viewer, payload.exp!);
@@ -203,7 +245,19 @@ export async function createTokenService(cfg: TokenConfig) {
     }
   }
 
-  return { sign, signPartner, partnerTtlSeconds: partnerTtl, viewerFromAuthorization };
+  return { sign, signPartner, signSupport, partnerTtlSeconds: partnerTtl, viewerFromAuthorization };
+}
+
+/** A support token's claims -> viewer; anything unexpected (a role, a client_id, no session) is UNAUTHENTICATED. */
+function supportViewer(payload: Record<string, unknown>): SupportViewer {
+  const { kind, sub, tid, sid, role, client_id: clientId, scope } = payload;
+  if (
+    kind !== SUPPORT_KIND || typeof sub !== 'string' || !UUID.test(sub) || typeof tid !== 'string' || !UUID.test(tid) ||
+    typeof sid !== 'string' || !UUID.test(sid) || role !== undefined || clientId !== undefined || scope !== undefined
+  ) {
+    throw unauthenticated('Access token has malformed claims');
+  }
+  return { kind: 'support', staffId: sub, tenantId: tid, sessionId: sid };
 }
 
 /** A partner token's claims -> viewer; anything unexpected is UNAUTHENTICATED (the claims become SQL settings). */

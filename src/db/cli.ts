@@ -1,4 +1,4 @@
-// npm run db:migrate | db:seed | reconcile [--repair] | rls:build | schema:print | token
+// npm run db:migrate | db:seed | reconcile [--repair] | rls:build | schema:print | token | support:create | support:disable
 // Every failure exits non-zero: configuration and connection problems with one
 // line naming the variable to fix, anything unexpected with its stack.
 import { writeFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { seedDemo } from './seed.js';
 import { formatReport, reconcileAll, reconcileExitCode } from './reconcile.js';
 import { demoLogins } from './demo.js';
 import { createTokenService } from '../auth/tokens.js';
+import { createSupportStaff, disableSupportStaff, readPassword, supportArgs } from './support-staff.js';
 
 const SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schema.graphql');
 
@@ -71,8 +72,29 @@ try {
       }
       break;
     }
+    case 'support:create':
+    case 'support:disable': {
+      // Support staff (issue 12): the owner connection only (DATABASE_URL, or the embedded cluster).
+      const args = supportArgs(process.argv.slice(3), command === 'support:create');
+      const password = command === 'support:create' ? await readPassword() : '';
+      const db = await prepareDatabase(loadDatabaseEnv());
+      try {
+        if (command === 'support:create') {
+          const id = await createSupportStaff(db.ownerUrl, { email: args.email, name: args.name, password });
+          log(`created support staff member ${args.email} (${id})`);
+        } else {
+          const ended = await disableSupportStaff(db.ownerUrl, args.email);
+          log(`disabled support staff member ${args.email}; ended ${ended} live session(s)`);
+        }
+      } finally {
+        await db.stop();
+      }
+      break;
+    }
     default:
-      console.error('usage: tsx src/db/cli.ts migrate|seed|reconcile [--repair]|token|rls:build|schema:print');
+      console.error(
+        'usage: tsx src/db/cli.ts migrate|seed|reconcile [--repair]|token|rls:build|schema:print|support:create --email <e> --name <n>|support:disable --email <e>',
+      );
       process.exitCode = 2;
   }
 } catch (e) {

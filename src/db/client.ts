@@ -19,6 +19,8 @@ export interface Database {
   pool: pg.Pool;
   txOptions: { maxWait: number; timeout: number };
   close: () => Promise<void>;
+  /** Told, in seconds, how long each request transaction waited for its connection (src/metrics.ts sets it). */
+  onTransactionWait?: (seconds: number) => void;
 }
 
 export function createDatabase(opts: DbOptions): Database {

@@ -1,6 +1,6 @@
 // The one request path: every GraphQL operation runs in one transaction whose
 // first statement sets the Postgres role and the tenant/user (or partner
-// client and scopes) settings, all transaction-local (set_config(..., true)),
+// client and scopes, or support staff member and session) settings, all transaction-local (set_config(..., true)),
 // so a pooled connection never carries them into the next request. RLS
 // policies read them.
 // The BEGIN before it travels in the same round trip (./identity.ts).
@@ -27,14 +27,20 @@ export async function applyIdentity(db: Db, viewer: Viewer) {
   const partnerClientId = viewer.kind === 'partner' ? viewer.partnerClientId : '';
   const scopes = viewer.kind === 'partner' ? viewer.scopes.join(' ') : '';
   // The token's session: the same statement fails (UNAUTHENTICATED) when it was revoked or expired.
-  const sessionId = viewer.kind === 'user' ? (viewer.sessionId ?? '') : '';
+  // A support request: its staff member and session (the masked views' policies check both, app.support_tenant_id()).
+  const sessionId = viewer.kind === 'user' ? (viewer.sessionId ?? '') : viewer.kind === 'support' ? viewer.sessionId : '';
+  const staffId = viewer.kind === 'support' ? viewer.staffId : '';
+  const supportSessionId = viewer.kind === 'support' ? viewer.sessionId : '';
   // A constant text with bind parameters (never interpolated): ./identity.ts recognises it.
-  await db.$executeRawUnsafe(IDENTITY_SQL, PG_ROLE[viewer.kind], tenantId, userId, partnerClientId, scopes, sessionId);
+  await db.$executeRawUnsafe(IDENTITY_SQL, PG_ROLE[viewer.kind], tenantId, userId, partnerClientId, scopes, sessionId, staffId, supportSessionId);
 }
 
 export async function withRequestTransaction<T>(database: Database, viewer: Viewer, fn: (db: Db) => Promise<T>): Promise<T> {
+  const asked = performance.now();
   try {
     return await database.prisma.$transaction(async (tx) => {
+      // The connection is ours from here (the pool's queue is behind us): the wait metric.
+      database.onTransactionWait?.((performance.now() - asked) / 1000);
       await applyIdentity(tx, viewer);
       return fn(tx);
     }, database.txOptions);

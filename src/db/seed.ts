@@ -10,6 +10,9 @@ import { hashPassword } from '../auth/passwords.js';
 
 export const DEMO_PASSWORD = 'fortress-demo-password';
 
+/** The demo support staff member (issue 12), same published password; acme grants them access. */
+export const DEMO_SUPPORT = { email: 'support@fortress.test', name: 'Demo Support', tenant: 'acme' } as const;
+
 export const DEMO_TENANTS = [
   { slug: 'acme', name: 'Acme Markets', users: ['admin@acme.test', 'alice@acme.test', 'bob@acme.test'] },
   { slug: 'globex', name: 'Globex Foods', users: ['admin@globex.test', 'carol@globex.test', 'dave@globex.test'] },
@@ -27,8 +30,12 @@ export async function seedDemo(ownerUrl: string, log: (m: string) => void = () =
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from tenants where slug = $1', [DEMO_TENANTS[0].slug]);
-    if (rowCount) return false;
     const passwordHash = await hashPassword(DEMO_PASSWORD);
+    if (rowCount) {
+      // Demo data of an earlier start: only the support grant may need renewing.
+      await seedSupport(client, passwordHash, log);
+      return false;
+    }
     await client.query('begin');
     for (const [t, tenant] of DEMO_TENANTS.entries()) {
       const q = async (sql: string, params: unknown[]) => (await client.query(sql, params)).rows[0]?.id as string;
@@ -100,6 +107,7 @@ export async function seedDemo(ownerUrl: string, log: (m: string) => void = () =
       log(`seeded tenant ${tenant.slug}`);
     }
     await client.query('commit');
+    await seedSupport(client, passwordHash, log);
     return true;
   } catch (e) {
     await client.query('rollback').catch(() => {});
@@ -107,6 +115,30 @@ export async function seedDemo(ownerUrl: string, log: (m: string) => void = () =
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The demo support staff member and a live grant of the demo tenant to them
+ * (renewed, for 7 days, whenever none is live), so `npm start` users can try
+ * supportLogin. Idempotent; its own statements, outside the demo transaction.
+ */
+async function seedSupport(client: pg.Client, passwordHash: string, log: (m: string) => void) {
+  await client.query(
+    `insert into support_staff (email, display_name, password_hash) values ($1, $2, $3) on conflict (email) do nothing`,
+    [DEMO_SUPPORT.email, DEMO_SUPPORT.name, passwordHash],
+  );
+  const { rowCount } = await client.query(
+    `insert into support_grants (tenant_id, staff_id, reason, created_by, expires_at)
+     select t.id, st.id, 'Demo: support may look at the masked views', m.user_id, now() + interval '7 days'
+       from tenants t
+       join tenant_memberships m on m.tenant_id = t.id and m.role = 'owner'
+       join support_staff st on st.email = $2
+      where t.slug = $1
+        and not exists (select 1 from support_grants g where g.tenant_id = t.id and g.staff_id = st.id and g.revoked_at is null and g.expires_at > now())
+      order by m.created_at limit 1`,
+    [DEMO_SUPPORT.tenant, DEMO_SUPPORT.email],
+  );
+  if (rowCount) log(`granted ${DEMO_SUPPORT.email} support access to ${DEMO_SUPPORT.tenant} for 7 days`);
 }
 
 interface LedgerSeed {

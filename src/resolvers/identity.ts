@@ -37,9 +37,11 @@ export interface PreparedSignIn {
   user?: UserViewer;
   /** A fresh hash when the stored one uses old parameters (login). */
   rehash?: string | null;
+  /** The verified support staff member (supportLogin). */
+  supportStaffId?: string;
 }
 
-function prepared(ctx: Context): PreparedSignIn {
+export function prepared(ctx: Context): PreparedSignIn {
   // The prepare half runs whenever the field is alone in its operation, which soleField enforces first.
   if (!ctx.prepared) throw new Error('sign-in step ran without its prepare half');
   return ctx.prepared;
@@ -119,7 +121,7 @@ export async function signUp(ctx: Context, auth: AuthSettings, input: SignUpInpu
   return result;
 }
 
-const ANONYMOUS = { kind: 'anonymous' } as const;
+export const ANONYMOUS = { kind: 'anonymous' } as const;
 
 type LoginRow = {
   tenant_id: string;
@@ -138,16 +140,38 @@ type LoginRow = {
  * verification, so every failure looks and takes the same.
  */
 async function checkPassword(ctx: Context, run: RunInTransaction, tenantSlug: string, email: string, password: string) {
+  return verifyCredentials(ctx, { realm: tenantSlug, email, password }, {
+    // A row only for an account that can sign in (sql/functions/auth.sql); the failure's reason is decided there too.
+    lookup: async () => (await run(ANONYMOUS, (db) => db.$queryRaw<LoginRow[]>`select * from app.login_lookup(${tenantSlug}, ${email})`))[0],
+    recordFailure: () => run(ANONYMOUS, (db) => db.$executeRaw`select app.record_login_failure(${tenantSlug}, ${email}, ${ctx.ip}, ${ctx.userAgent})`),
+  });
+}
+
+/**
+ * The password check of every sign-in (users' login and password change,
+ * support staff's supportLogin: src/resolvers/support.ts), before the request
+ * transaction: the rate limits keyed on (realm, email, address) first, then
+ * the caller's lookup (a short transaction of its own, a row only for an
+ * account that may sign in), argon2 with no connection held (a dummy
+ * verification for an unknown account, so every failure looks and takes the
+ * same), the caller's record of a failure (a transaction that commits), and
+ * INVALID_CREDENTIALS.
+ */
+export async function verifyCredentials<Row extends { password_hash: string }>(
+  ctx: Context,
+  credentials: { realm: string; email: string; password: string },
+  account: { lookup: () => Promise<Row | undefined>; recordFailure: () => Promise<unknown> },
+): Promise<Row> {
   const { limiter } = ctx.auth;
-  await limiter.beforePasswordCheck(ctx.ip, tenantSlug, email);
-  // A row only for an account that can sign in (sql/functions/auth.sql); the failure's reason is decided there too.
-  const [known] = await run(ANONYMOUS, (db) => db.$queryRaw<LoginRow[]>`select * from app.login_lookup(${tenantSlug}, ${email})`);
+  const { realm, email, password } = credentials;
+  await limiter.beforePasswordCheck(ctx.ip, realm, email);
+  const known = await account.lookup();
   const verified = known ? await verifyPassword(known.password_hash, password) : (await dummyVerify(password), false);
   if (!known || !verified) {
-    await run(ANONYMOUS, (db) => db.$executeRaw`select app.record_login_failure(${tenantSlug}, ${email}, ${ctx.ip}, ${ctx.userAgent})`);
+    await account.recordFailure();
     throw invalidCredentials();
   }
-  await limiter.succeeded(ctx.ip, tenantSlug, email);
+  await limiter.succeeded(ctx.ip, realm, email);
   return known;
 }
 

@@ -65,6 +65,8 @@ export const builder = new SchemaBuilder<{
      * current scopes, sql/functions/partner.sql) would refuse anyway.
      */
     partnerScope: PartnerScope;
+    /** The viewer is support staff with a support token (issue 12): the `support` views and `supportLogout` only. */
+    support: boolean;
   };
   Scalars: {
     ID: { Input: string; Output: string };
@@ -81,7 +83,9 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin, ValidationPlugin, 'describeTotalCount'],
   scopeAuth: {
     authScopes: (ctx) => ({
-      signedIn: ctx.viewer.kind !== 'anonymous',
+      // Support staff are signed in too, but reach only the fields that ask for `support` (src/auth/support.ts refuses the rest).
+      signedIn: ctx.viewer.kind === 'user' || ctx.viewer.kind === 'partner',
+      support: ctx.viewer.kind === 'support',
       // Read from tenant_memberships in the request transaction, not from the
       // token's claim, so a promotion or demotion applies at once (once per request).
       admin: async () => {
@@ -96,6 +100,10 @@ export const builder = new SchemaBuilder<{
     unauthorizedError: (_parent, ctx, info) =>
       ctx.viewer.kind === 'anonymous'
         ? unauthenticated('Sign in first')
+        : ctx.viewer.kind === 'support'
+          ? forbidden(`${info.fieldName} is not open to support staff: they read the masked \`support\` views only`)
+          : info.fieldName === 'support' || info.fieldName === 'supportLogout'
+            ? forbidden(`${info.fieldName} is for support staff signed in with supportLogin`)
         : ctx.viewer.kind === 'partner'
           ? forbidden(`${info.fieldName} (as called) is not open to this partner client: it needs a scope the client lacks, or is for the tenant's users`)
           : forbidden(`${info.fieldName} is for owners and admins only`),

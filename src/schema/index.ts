@@ -31,5 +31,9 @@ import './webhookDelivery.js';
 import './partnerClient.js';
 import './viewer.js';
 import './authPayload.js';
+import './supportAuthPayload.js';
+import './supportGrant.js';
+import './supportAccessLog.js';
+import './supportQuery.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -60,6 +60,8 @@ async function send(body: Body, opts: { token?: string; method?: 'GET' | 'POST';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let url = 'http://fortress.test/graphql';
   if (opts.method === 'GET') {
+    // A GET must say it is not a cross-site link (CSRF prevention, src/browserSafety.ts).
+    headers['x-graphql-yoga-csrf'] = '1';
     url += `?${new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))}`;
   } else headers['content-type'] = 'application/json';
   const res = await app.yoga.fetch(url, { method: opts.method ?? 'POST', headers, ...(opts.method === 'GET' ? {} : { body: JSON.stringify(body) }) });
@@ -303,7 +305,8 @@ describe('real clients over HTTP: Apollo Client’s persisted-queries link and u
     new Client({
       url,
       fetch: recordingFetch,
-      fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+      // urql sends persisted operations as GET: with a CSRF header, as the README asks of GET clients.
+      fetchOptions: { headers: { authorization: `Bearer ${token}`, 'x-graphql-yoga-csrf': 'urql' } },
       exchanges: [persistedExchange({ generateHash: async (_query, document) => idFor(document), ...opts }), fetchExchange],
     });
 

@@ -38,11 +38,13 @@ describe('the schema declares who may call what', () => {
     for (const root of roots) {
       for (const field of Object.values(root.getFields())) {
         // src/yoga.ts reads extensions.public before execution; scope-auth reads skipTypeScopes during it.
-        expect(pothosOptions(field).skipTypeScopes === true, field.name).toBe(field.extensions.public === true);
+        // Support staff's fields (issue 12) skip signedIn too, for their own `support` scope.
+        const support = pothosOptions(field).authScopes?.support === true;
+        expect(pothosOptions(field).skipTypeScopes === true, field.name).toBe(field.extensions.public === true || support);
         if (field.extensions.public === true) publicFields.push(field.name);
       }
     }
-    expect(publicFields.sort()).toEqual(['login', 'refreshSession', 'signUp', 'viewer']);
+    expect(publicFields.sort()).toEqual(['login', 'refreshSession', 'signUp', 'supportLogin', 'viewer']);
   });
 
   it('owner/admin-only mutations carry the admin scope', () => {
@@ -60,6 +62,8 @@ describe('the schema declares who may call what', () => {
       'disableWebhookEndpoint', 'enableWebhookEndpoint', 'redeliverWebhook', 'registerWebhookEndpoint', 'rotateWebhookSecret',
       // Partner clients (issue 11).
       'createPartnerClient', 'revokePartnerClient', 'rotatePartnerClientSecret',
+      // Support access (issue 12).
+      'grantSupportAccess', 'revokeSupportAccess',
     ].sort());
   });
 });

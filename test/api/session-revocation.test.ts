@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { decodeJwt } from 'jose';
-import { authenticatorPool, errorCodes, gql, graphql, ownerPool, signToken, testApp } from '../helpers.js';
+import { authenticatorPool, errorCodes, gql, graphql, ownerPool, signToken, spyOnWire, testApp } from '../helpers.js';
 import { createTenant, type FixtureUser, type TenantFixture } from '../fixtures.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { Login, RefreshSession } from './documents.js';
@@ -46,7 +46,7 @@ const signIn = async (fx: TenantFixture, who: FixtureUser) => {
 /** The token's request: its user's rowId, or its error codes and HTTP status. */
 async function me(token: string) {
   const res = await app.yoga.fetch('http://localhost/graphql', {
-    method: 'POST',
+method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: 'query { viewer { user { rowId } } }' }),
   });
@@ -124,18 +124,10 @@ describe('an access token stops working the moment its session ends', () => {
   it('costs no extra round trip: the check travels in the one message that begins the transaction and sets the identity', async () => {
     const t = await createTenant(owner, 'revoke-trips', { passwordHash });
     const s = await signIn(t, 'x');
-    // What each connection really sends: a listener ahead of the pool's own
-    // (src/db/identity.ts merges BEGIN into the identity statement there).
+    // What each connection really sends (BEGIN merged into the identity statement).
     const wire = await testApp();
     const sent: string[] = [];
-    wire.database.pool.prependListener('connect', (client: pg.PoolClient) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as { query: unknown }).query = (...args: unknown[]) => {
-        const first = args[0] as string | { text?: string };
-        sent.push(typeof first === 'string' ? first : (first?.text ?? ''));
-        return query(...args);
-      };
-    });
+    spyOnWire(wire.database.pool, (sql) => sent.push(sql));
     try {
       const res = await gql(wire.yoga, `query { viewer { user { rowId } } }`, { token: s.accessToken });
       expect((res.data as { viewer: { user: { rowId: string } } }).viewer.user.rowId).toBe(t.x);

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadEnv } from '../../src/config.js';
 import { startApp } from '../../src/app.js';
-import { DEMO_TENANTS, seedDemo } from '../../src/db/seed.js';
+import { DEMO_SUPPORT, DEMO_TENANTS, seedDemo } from '../../src/db/seed.js';
 import { migrate } from '../../src/db/migrate.js';
 import { reconcileAll } from '../../src/db/reconcile.js';
 import { freshDatabase } from '../helpers.js';
@@ -62,6 +62,8 @@ describe('demo data only in development', { timeout: 60_000 }, () => {
       await owner.connect();
       try {
         await owner.query('update users set is_active = false where email = any($1)', [DEMO_TENANTS.flatMap((t) => [...t.users])]);
+        // The demo support staff member (issue 12) shares the published password: disabled too.
+        await owner.query('update support_staff set is_active = false, disabled_at = now() where email = $1', [DEMO_SUPPORT.email]);
       } finally {
         await owner.end();
       }
@@ -110,6 +112,17 @@ describe('the demo data', { timeout: 60_000 }, () => {
         );
         expect(carts[0]).toEqual({ carts: 2, items: 4 });
       }
+      // Support (issue 12): the demo staff member and a live grant of acme to them, renewed when lapsed.
+      const liveGrants = async () =>
+        (await owner.query(
+          `select count(*)::int as n from support_grants g join support_staff s on s.id = g.staff_id join tenants t on t.id = g.tenant_id
+            where s.email = $1 and t.slug = $2 and g.revoked_at is null and g.expires_at > now()`,
+          [DEMO_SUPPORT.email, DEMO_SUPPORT.tenant],
+        )).rows[0].n;
+      expect(await liveGrants()).toBe(1);
+      await owner.query('update support_grants set revoked_at = now(), revoked_by = created_by');
+      expect(await seedDemo(db.ownerUrl)).toBe(false);
+      expect(await liveGrants()).toBe(1);
       // Reserved stock is exactly what created and paid orders hold; nothing is negative or over-reserved.
       const { rows: stock } = await owner.query(
         `select i.id, i.quantity, i.reserved,
