@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startApp, type App } from './app.js';
 import { ConfigError } from './config.js';
+import { DEMO_SUPPORT } from './db/seed.js';
 import { closeServer } from './lifecycle.js';
 
 function fail(e: unknown): never {
@@ -42,6 +43,7 @@ server.listen(env.PORT, env.HOST, () => {
   if (demo.length) {
     console.log(`\nDemo users (password "${demo[0]!.password}"):`);
     for (const d of demo) console.log(`  ${d.tenant.padEnd(7)} ${d.role.padEnd(7)} ${d.email}`);
+    console.log(`  ${DEMO_SUPPORT.tenant.padEnd(7)} support ${DEMO_SUPPORT.email}  (platform support staff: supportLogin; ${DEMO_SUPPORT.tenant} granted access)`);
     const member = demo.find((d) => d.role === 'member')!;
     console.log(`\nLog in (returns an access token and a refresh token):`);
     console.log(

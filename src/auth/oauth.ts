@@ -26,6 +26,8 @@ import { dummyVerify, hashPassword, verifyPassword } from './passwords.js';
 import { CLIENT_ID, isPartnerScope, PARTNER_SCOPES, type PartnerScope, type TokenService } from './tokens.js';
 import { createTokenEndpointLimiter, type OnLimited } from './limits.js';
 import type { Logger } from '../log.js';
+import type { GraphQLError } from 'graphql';
+import { maskError } from '../errors.js';
 
 export const TOKEN_PATH = '/oauth/token';
 
@@ -42,7 +44,7 @@ export async function newClientSecret() {
   return { secret, secretHash: await hashPassword(secret) };
 }
 
-type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope' | 'temporarily_unavailable';
+type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope' | 'temporarily_unavailable' | 'server_error';
 
 // Longest client_secret worth verifying (ours are 47 characters): argon2 is not run on megabytes.
 const MAX_SECRET_LENGTH = 256;
@@ -170,10 +172,16 @@ export function usePartnerTokenEndpoint({ tokens, run, perAddressPerMinute, clie
       try {
         endResponse(await issue(R, request, serverContext));
       } catch (e) {
-        // Database unreachable or busy: the caller may retry; nothing else is said.
         if (log) log.error({ err: e }, 'oauth token request failed');
         else console.error('[oauth] token request failed', e);
-        endResponse(error(R, 503, 'temporarily_unavailable', 'The token service is unavailable; retry'));
+        // Database unreachable or busy: the caller may retry. Anything else is our bug
+        // (RFC 6749's server_error); either way nothing else is said.
+        const retry = (maskError(e) as GraphQLError).extensions?.code === 'SERVICE_UNAVAILABLE';
+        endResponse(
+          retry
+            ? error(R, 503, 'temporarily_unavailable', 'The token service is unavailable; retry')
+            : error(R, 500, 'server_error', 'The token service failed unexpectedly'),
+        );
       }
     },
   };

@@ -256,7 +256,7 @@ async function seedCommerce(client: pg.Client, s: CommerceSeed) {
     await client.query('select transfer_id from app.deposit($1, $2, $3, $4, $5)', [wallet, '500.00', 'BRL', 'Shopping credit', `seed-${s.slug}-shopping-${m}`]);
   }
 
-  const address = (street: string) => JSON.stringify({ street, city: 'São Paulo', postalCode: '01310-100' });
+  const address = (street: string) => JSON.stringify({ street, city: 'São Paulo', postalCode: '01310-100', country: 'BR' });
   /** As `member`: adds the lines (opening a cart), checks it out at `location`; the order id. */
   const order = async (member: number, lines: [product: number, quantity: number][], location = store) => {
     await actAs(s.members[member]!);

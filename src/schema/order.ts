@@ -129,7 +129,7 @@ const CheckoutInput = builder.inputType('CheckoutInput', {
   fields: (t) => ({
     cartId: t.field({ type: 'UUID', required: true, description: "The viewer's own open cart (`Cart.rowId`); NOT_FOUND for anyone else's, or one that expired." }),
     locationId: t.field({ type: 'UUID', required: true, description: 'The location (`Location.rowId`) whose stock is reserved for every line.' }),
-    shippingAddress: t.field({ type: 'JSON', required: true, description: 'Where to deliver: a JSON object of at most 4 KB, kept on the order as given.' }),
+    shippingAddress: t.field({ type: 'JSON', required: true, description: 'Where to deliver: a JSON object of at most 4 KB, kept on the order as given (conventional keys: `street`, `city`, `postalCode`, `country`; support staff see only `city` and `country`).' }),
   }),
 });
 
@@ -157,7 +157,7 @@ const PlacePartnerOrderInput = builder.inputType('PlacePartnerOrderInput', {
       description: 'The lines, 1 to 100, each product once.',
       validate: z.array(z.unknown()).min(1, 'must hold at least one line'),
     }),
-    shippingAddress: t.field({ type: 'JSON', required: true, description: 'Where to deliver: a JSON object of at most 4 KB, kept on the order as given.' }),
+    shippingAddress: t.field({ type: 'JSON', required: true, description: 'Where to deliver: a JSON object of at most 4 KB, kept on the order as given (conventional keys: `street`, `city`, `postalCode`, `country`; support staff see only `city` and `country`).' }),
   }),
 });
 

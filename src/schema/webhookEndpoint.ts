@@ -128,9 +128,15 @@ const endpointPayload = (name: string, verb: string) =>
 const DisableWebhookEndpointPayload = endpointPayload('DisableWebhookEndpointPayload', 'disableWebhookEndpoint');
 const EnableWebhookEndpointPayload = endpointPayload('EnableWebhookEndpointPayload', 'enableWebhookEndpoint');
 
-/** The endpoint with the selection under the payload's `webhookEndpoint`, in one query. */
-const load = (ctx: Context, info: GraphQLResolveInfo, id: string) =>
-  ctx.db.webhookEndpoint.findUniqueOrThrow({ ...queryFromInfo({ context: ctx, info, path: ['webhookEndpoint'] }), where: { id } });
+/**
+ * The endpoint with the selection under the payload's `webhookEndpoint`, in one query. When the
+ * payload does not ask for it, Pothos gives no `select`, and Prisma would read every column,
+ * secrets included, which no app role may: read the id alone.
+ */
+const load = (ctx: Context, info: GraphQLResolveInfo, id: string) => {
+  const query = queryFromInfo({ context: ctx, info, path: ['webhookEndpoint'] });
+  return ctx.db.webhookEndpoint.findUniqueOrThrow({ ...('select' in query ? query : { select: { id: true } }), where: { id } });
+};
 
 builder.mutationFields((t) => {
   return {

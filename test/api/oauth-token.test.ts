@@ -102,6 +102,15 @@ describe('POST /oauth/token', () => {
     }
   });
 
+  it('a failure of our own (a stored hash argon2 cannot read) is 500 server_error, never a retryable 503', async () => {
+    // The fixture's partner client stores a syntactically valid but unverifiable hash.
+    const r = await requestToken({ grant_type: 'client_credentials', client_id: a.partnerClientId, client_secret: 'pcs_anything-at-all' }, {}, '10.1.0.77');
+    expect(r.status).toBe(500);
+    expect(r.body).toEqual({ error: 'server_error', error_description: 'The token service failed unexpectedly' });
+    // Control: a real client of the same tenant gets its token.
+    expect((await requestToken({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret }, {}, '10.1.0.77')).status).toBe(200);
+  });
+
   it('grant types other than client_credentials are unsupported_grant_type; malformed requests invalid_request', async () => {
     const creds = { client_id: client.clientId, client_secret: client.secret };
     expect(await requestToken({ grant_type: 'password', ...creds })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });

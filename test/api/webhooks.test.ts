@@ -107,6 +107,15 @@ const register = (app: typeof prod, token: string, url: string, eventTypes?: str
   gql(app.yoga, Register, { token, variables: { input: { url, eventTypes } } });
 
 describe('registering an endpoint', () => {
+  it('a payload asking for the secret alone works too (the endpoint is then read by id only, never its secret columns)', async () => {
+    const r = await gql(prod.yoga, `mutation { registerWebhookEndpoint(input: { url: "https://public.fortress.test/only-secret" }) { secret } }`, {
+      token: await t.token('admin'),
+    });
+    expect(r.errors).toBeUndefined();
+    expect((r.data as { registerWebhookEndpoint: { secret: string } }).registerWebhookEndpoint.secret).toMatch(/^whsec_/);
+    expect((await owner.query(`select count(*)::int as n from webhook_endpoints where url = 'https://public.fortress.test/only-secret'`)).rows[0].n).toBe(1);
+  });
+
   it('an admin registers one and sees its secret once; no field or role reads it afterwards', async () => {
     const type = probeType();
     const r = await register(prod, await t.token('admin'), 'https://public.fortress.test/hooks', [type, type, 'OrderPaid']);
