@@ -1,11 +1,11 @@
 // The raw floor: node:http + pg, hand-written SQL, same request transaction
 // as Fortress (BEGIN; set_config role/tenant/user; one JSON-building SELECT;
-// COMMIT), same JWT verification. Nothing can be faster and still equivalent.
+// COMMIT), same JWT verification (bench/jwt.mjs). Nothing can be faster and still equivalent.
 import { createServer } from 'node:http';
 import pg from 'pg';
-import { jwtVerify } from 'jose';
+import { createVerifier } from './jwt.mjs';
 
-const key = new TextEncoder().encode(process.env.JWT_SECRET);
+const verify = createVerifier(process.env.JWT_SECRET);
 const pool = new pg.Pool({ connectionString: process.env.AUTHENTICATOR_URL, max: Number(process.env.DB_POOL_MAX ?? 10) });
 
 const ENTRY = `json_build_object('rowId', t.id, 'type', t.type, 'status', t.status, 'amount', t.amount, 'currency', t.currency,
@@ -58,9 +58,7 @@ const PARAMS = {
 };
 
 async function handle(body, authorization) {
-  const { payload } = await jwtVerify(authorization.replace(/^Bearer /i, ''), key, {
-    issuer: 'fortress', audience: 'fortress-api', algorithms: ['HS256'],
-  });
+  const payload = await verify(authorization.replace(/^Bearer /i, ''));
   const client = await pool.connect();
   try {
     await client.query('begin');

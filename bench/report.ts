@@ -29,28 +29,44 @@ export function combine(cells: Cell[], system: System, op: string, connections: 
     p99: Math.max(...runs.map((c) => c.p99)),
     errors: runs.reduce((s, c) => s + c.errors, 0),
     stmts: mean((c) => c.statementsPerRequest),
+    // Over both passes; undefined when a pass had no execution-path counter (n/a).
+    compiledShare: runs.every((c) => c.executionPath)
+      ? (() => {
+          const compiled = runs.reduce((s, c) => s + c.executionPath!.compiled, 0);
+          const all = compiled + runs.reduce((s, c) => s + c.executionPath!.pothos, 0);
+          return all ? compiled / all : undefined;
+        })()
+      : undefined,
   };
 }
 
 export function table(results: Results) {
   const lines: string[] = [];
-  const connections = [...new Set(results.cells.map((c) => c.connections))];
+  const connections = [...new Set(results.cells.filter((c) => OPS.includes(c.op)).map((c) => c.connections))];
+  const fmt = (x?: ReturnType<typeof combine>) => (x ? `${x.rps.toFixed(0)} (${x.p50.toFixed(0)} / ${x.p99.toFixed(0)})` : '—');
+  const ratio = (a?: ReturnType<typeof combine>, b?: ReturnType<typeof combine>) => (a && b ? `${(a.rps / b.rps).toFixed(2)}×` : '—');
   for (const conns of connections) {
     lines.push(`#### ${conns} connections`, '');
-    lines.push('| operation | Fortress req/s (p50 / p99 ms) | PostGraphile v5 | raw floor | Fortress / PostGraphile | Fortress / floor | SQL statements per request besides BEGIN/COMMIT (F / PG / floor) | errors |');
-    lines.push('|---|---|---|---|---|---|---|---|');
+    lines.push(
+      '| operation | Fortress compiled req/s (p50 / p99 ms) | Fortress ad-hoc (Pothos) | PostGraphile v5 | raw floor | compiled / PostGraphile | compiled / floor | ad-hoc / PostGraphile | served compiled (compiled / ad-hoc server) | SQL statements per request besides BEGIN/COMMIT (F / ad-hoc / PG / floor) | errors |',
+    );
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const op of OPS) {
       const f = combine(results.cells, 'fortress', op, conns);
+      const a = combine(results.cells, 'fortress-adhoc', op, conns);
       const g = combine(results.cells, 'postgraphile', op, conns);
       const r = combine(results.cells, 'floor', op, conns);
-      const fmt = (x?: ReturnType<typeof combine>) => (x ? `${x.rps.toFixed(0)} (${x.p50.toFixed(0)} / ${x.p99.toFixed(0)})` : '—');
-      const ratio = (a?: ReturnType<typeof combine>, b?: ReturnType<typeof combine>) => (a && b ? `${(a.rps / b.rps).toFixed(2)}×` : '—');
-      const st = [f, g, r].map((x) => (x ? x.stmts.toFixed(1) : '—')).join(' / ');
-      const errors = [f, g, r].reduce((s, x) => s + (x?.errors ?? 0), 0);
-      lines.push(`| ${op} | ${fmt(f)} | ${fmt(g)} | ${fmt(r)} | ${ratio(f, g)} | ${ratio(f, r)} | ${st} | ${errors} |`);
+      const st = [f, a, g, r].map((x) => (x ? x.stmts.toFixed(1) : '—')).join(' / ');
+      const errors = [f, a, g, r].reduce((s, x) => s + (x?.errors ?? 0), 0);
+      const share = [f, a].map((x) => (!x ? '—' : x.compiledShare === undefined ? 'n/a' : `${(x.compiledShare * 100).toFixed(1)} %`)).join(' / ');
+      lines.push(`| ${op} | ${fmt(f)} | ${fmt(a)} | ${fmt(g)} | ${fmt(r)} | ${ratio(f, g)} | ${ratio(f, r)} | ${ratio(a, g)} | ${share} | ${st} | ${errors} |`);
     }
     lines.push('');
   }
+  lines.push(
+    '"served compiled": requests counted by `fortress_execution_path_total{path="compiled"}` over all requests counted in the measured passes (read from `/metrics` before and after each pass); n/a when the server has no such counter.',
+    '',
+  );
   const writes = writesTable(results);
   if (writes) lines.push(writes);
   return lines.join('\n');

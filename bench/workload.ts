@@ -2,7 +2,16 @@
 // used to check that all three return the same rows in the same order.
 import { readFileSync } from 'node:fs';
 
-export type System = 'fortress' | 'postgraphile' | 'floor';
+/**
+ * The servers under test. `fortress` serves persisted operations on the compiled path
+ * (COMPILED_OPERATIONS=true), `fortress-adhoc` is the same server with that path off, so every
+ * request goes through Yoga + Pothos + Prisma (the path arbitrary SPA queries take). Both speak
+ * the same API, so bodies and results are Fortress' for both (`apiOf`).
+ */
+export type System = 'fortress' | 'fortress-adhoc' | 'postgraphile' | 'floor';
+export type Api = 'fortress' | 'postgraphile' | 'floor';
+export const apiOf = (s: System): Api => (s === 'fortress-adhoc' ? 'fortress' : s);
+export const isFortress = (s: System) => apiOf(s) === 'fortress';
 export type Op = 'ViewerAccounts' | 'AccountStatement' | 'CatalogPage' | 'OrderDetail' | 'Transfer' | 'Checkout';
 /** The read operations (Q1–Q4); Transfer (M1) and Checkout (M2) are the writes, run by Fortress and the floor only. */
 export const OPS: Op[] = ['ViewerAccounts', 'AccountStatement', 'CatalogPage', 'OrderDetail'];
@@ -55,14 +64,16 @@ export function transferInput(v: TransferVariant, key: string): TransferInput {
   };
 }
 
-export function transferBody(system: System, input: TransferInput): string {
+export function transferBody(s: System, input: TransferInput): string {
+  const system = apiOf(s);
   if (system === 'floor') return JSON.stringify({ op: 'Transfer', variables: input });
   if (system === 'postgraphile') throw new Error('Transfer is not run against PostGraphile (M1 is not exposed there)');
   return JSON.stringify({ query: FORTRESS_TRANSFER, variables: { input } });
 }
 
 /** The transfer id and replay flag a Transfer response carries. */
-export function transferResult(system: System, data: Json): { transferId: string; replayed: boolean; amount: string } {
+export function transferResult(s: System, data: Json): { transferId: string; replayed: boolean; amount: string } {
+  const system = apiOf(s);
   if (system === 'fortress') return { transferId: data.transfer.transfer.rowId, replayed: data.transfer.replayed, amount: num(data.transfer.transfer.amount) };
   return { transferId: data.transferId, replayed: data.replayed, amount: num(data.amount) };
 }
@@ -85,7 +96,8 @@ export interface CheckoutVariant {
   products: string[];
 }
 
-export function addCartItemBody(system: System, v: CheckoutVariant): string {
+export function addCartItemBody(s: System, v: CheckoutVariant): string {
+  const system = apiOf(s);
   const input = { productId: v.products[Math.floor(Math.random() * v.products.length)]!, quantity: 1 };
   if (system === 'floor') return JSON.stringify({ op: 'AddCartItem', variables: input });
   if (system === 'postgraphile') throw new Error('Checkout is not run against PostGraphile');
@@ -94,10 +106,11 @@ export function addCartItemBody(system: System, v: CheckoutVariant): string {
 
 /** The cart id an AddCartItem response carries (undefined when it failed). */
 export function cartOf(system: System, data: Json): string | undefined {
-  return system === 'fortress' ? data?.addCartItem?.cart?.rowId : data?.cartId;
+  return isFortress(system) ? data?.addCartItem?.cart?.rowId : data?.cartId;
 }
 
-export function checkoutBody(system: System, v: CheckoutVariant, cartId: string | undefined): string {
+export function checkoutBody(s: System, v: CheckoutVariant, cartId: string | undefined): string {
+  const system = apiOf(s);
   const input = { cartId: cartId ?? '00000000-0000-0000-0000-000000000000', locationId: v.locationId, shippingAddress: SHIPPING_ADDRESS };
   if (system === 'floor') return JSON.stringify({ op: 'Checkout', variables: input });
   if (system === 'postgraphile') throw new Error('Checkout is not run against PostGraphile');
@@ -106,7 +119,7 @@ export function checkoutBody(system: System, v: CheckoutVariant, cartId: string 
 
 /** The order id a Checkout response carries. */
 export function orderOf(system: System, data: Json): string | undefined {
-  return system === 'fortress' ? data?.checkout?.order?.rowId : data?.orderId;
+  return isFortress(system) ? data?.checkout?.order?.rowId : data?.orderId;
 }
 
 const PG_ENTRY = 'rowId type status amount currency occurredAt description';
@@ -152,8 +165,9 @@ function variables(op: Op, v: Variant, system: System, page2: boolean) {
 }
 
 /** The HTTP body for one request. */
-export function requestBody(system: System, op: Op, v: Variant, page2 = true): string {
-  const vars = variables(op, v, system, page2);
+export function requestBody(s: System, op: Op, v: Variant, page2 = true): string {
+  const system = apiOf(s);
+  const vars = variables(op, v, s, page2); // each system its own page-1 cursor
   if (system === 'floor') return JSON.stringify({ op, variables: vars });
   return JSON.stringify({ query: system === 'fortress' ? fortressDoc(op) : POSTGRAPHILE[op as ReadOp], variables: vars });
 }
@@ -163,7 +177,8 @@ type Json = any; // response bodies of three different APIs
 const num = (x: unknown) => Number(x).toFixed(6);
 
 /** The rows an operation returned, in order, as comparable tuples. */
-export function canonical(system: System, op: Op, data: Json): unknown {
+export function canonical(s: System, op: Op, data: Json): unknown {
+  const system = apiOf(s);
   switch (op) {
     case 'Transfer':
       return transferResult(system, data);
@@ -208,7 +223,8 @@ export function canonical(system: System, op: Op, data: Json): unknown {
 }
 
 /** Where page 1 of Q2 ends, in each system's own cursor format. */
-export function endOfPage(system: System, data: Json): unknown {
+export function endOfPage(s: System, data: Json): unknown {
+  const system = apiOf(s);
   if (system === 'fortress') return data.transactions.pageInfo.endCursor;
   if (system === 'postgraphile') return data.accountStatement.pageInfo.endCursor;
   const last = (data as Json[]).at(-1);

@@ -132,6 +132,7 @@ export async function startApp(
       development,
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : development,
       trustProxy: env.TRUST_PROXY === 'true',
+      compiledOperations: env.COMPILED_OPERATIONS === 'true',
       webhooks: { allowPrivate: webhookAllowPrivate(env) },
       partnerPolicy: { ratePerMinute: env.PARTNER_RATE_PER_MINUTE, tokenRatePerMinute: env.PARTNER_TOKEN_RATE_PER_MINUTE },
       graphiqlSession,

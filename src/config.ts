@@ -49,6 +49,8 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
   /** Set when a reverse proxy sets X-Forwarded-For: client addresses are then read from it. */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  // The compiled read path (src/compiled/); on by default: test/api/compiled.test.ts holds it byte-identical to the ordinary path.
+  COMPILED_OPERATIONS: z.enum(['true', 'false']).default('true'),
   /** Run the job worker (src/jobs) inside the server process. Default: true in development only. */
   WORKER_EMBEDDED: z.enum(['true', 'false']).optional(),
   /** Jobs one worker process runs at once. */

@@ -84,6 +84,12 @@ export function createMetrics(database: Database, opts: Pick<MetricsOptions, 'sn
     labelNames: ['limiter'] as const,
     registers: [registry],
   });
+  const executionPath = new Counter({
+    name: 'fortress_execution_path_total',
+    help: 'GraphQL requests by how they were answered: compiled (one SQL statement, src/compiled/) or pothos (the ordinary path)',
+    labelNames: ['path'] as const,
+    registers: [registry],
+  });
   const transactionWait = new Histogram({
     name: 'fortress_db_transaction_wait_seconds',
     help: 'Time from asking for a request transaction until its first statement runs (waiting for a pooled connection)',
@@ -221,6 +227,7 @@ export function createMetrics(database: Database, opts: Pick<MetricsOptions, 'sn
     loginFailure: (via: string) => loginFailures.inc({ via }),
     rateLimited: (limiter: LimiterName) => rateLimited.inc({ limiter }),
     transactionWait: (seconds: number) => transactionWait.observe(seconds),
+    executionPath: (path: 'compiled' | 'pothos') => executionPath.inc({ path }),
   };
 }
 

@@ -231,5 +231,18 @@ export function createRequestLog({ log, metrics, rootFields, graphqlEndpoint }: 
     },
   };
 
-  return { first, last, yogaLogger };
+  /**
+   * A request the compiled read path answered (src/compiled/plugin.ts): no
+   * execution ran, so it says what onExecute would have recorded, and the
+   * access line reads the same on both paths.
+   */
+  const compiled = (request: Request, operation: { name?: string; type: string; viewer: object }) => {
+    const state = states.get(request);
+    if (!state) return;
+    state.operationName = operation.name ?? state.operationName;
+    state.operationType = operation.type;
+    state.context = { viewer: operation.viewer as Record<string, unknown> };
+  };
+
+  return { first, last, yogaLogger, compiled };
 }

@@ -28,6 +28,7 @@ import { createMetrics, useMetricsEndpoint, type MetricsOptions } from './metric
 import { createRequestLog } from './requestLog.js';
 import { corsOptions, useCsrfPrevention, useSecurityHeaders, type CorsPolicy } from './browserSafety.js';
 import { useDrainConnections, type Lifecycle } from './lifecycle.js';
+import { useCompiledOperations } from './compiled/plugin.js';
 
 export interface YogaOptions {
   database: Database;
@@ -66,6 +67,8 @@ export interface YogaOptions {
   lifecycle?: Lifecycle;
   /** OpenTelemetry spans for parse, validate and execute (src/tracing.ts), only when tracing is on; default none. */
   tracing?: Plugin<Context>[];
+  /** COMPILED_OPERATIONS: answer compiled persisted operations with one SQL statement (src/compiled/); default on. */
+  compiledOperations?: boolean;
 }
 
 /** Largest request body accepted, in bytes; larger ones get HTTP 413 before parsing. */
@@ -285,6 +288,7 @@ export function buildYoga({
   tracing = [],
   log: givenLog,
   metrics: metricsOptions = { open: development },
+  compiledOperations = true,
 }: YogaOptions) {
   const log = logging ? (givenLog ?? createLog()) : silentLog();
   const metrics = metricsOptions ? createMetrics(database, { ...metricsOptions, log }) : undefined;
@@ -383,6 +387,22 @@ export function buildYoga({
       // plugin below (armor, input limits, cost, sign-in, the request transaction,
       // masking) then treats it exactly as a document sent in full.
       usePersistedDocuments(persistedDocuments, viewerOf),
+      // A compiled persisted operation of a signed-in user: one SQL statement writes the
+      // response (src/compiled/plugin.ts); anything else, or any anomaly, goes on below.
+      useCompiledOperations({
+        database,
+        schema,
+        manifests: persistedDocuments,
+        viewerOf,
+        enabled: compiledOperations,
+        onPath: metrics?.executionPath,
+        onServed: requestLog.compiled,
+        // Expected fallbacks (a partner, a bad cursor…) at debug; a compiler failure is a bug.
+        onFallback: (operation, reason) =>
+          reason.startsWith('unexpected')
+            ? log.error({ operation, reason }, 'compiled read path failed; answered by the ordinary path')
+            : log.isLevelEnabled('debug') && log.debug({ operation, reason }, 'compiled operation answered by the ordinary path'),
+      }),
       // Depth, alias, directive and token limits; no field suggestions in production.
       // Armor's cost limit sees neither variables nor page sizes: useQueryCost replaces it.
       EnvelopArmorPlugin({

@@ -45,6 +45,8 @@ export async function testApp(
     /** CORS origins and HSTS (default: production's, no origin and no HSTS). */
     cors?: YogaOptions['cors'];
     hstsMaxAgeSeconds?: number;
+    /** Serve compiled persisted operations (src/compiled/); default: on, as the server does. */
+    compiledOperations?: boolean;
   } = {},
 ) {
   const database = createDatabase({
@@ -58,7 +60,7 @@ export async function testApp(
   const yoga = buildYoga({
     database, tokens: await tokens(), logging: !!opts.log, log: opts.log, metrics: opts.metrics ?? {}, trustProxy: true, introspection: opts.introspection, development: opts.development,
     authPolicy: opts.authPolicy, webhooks: opts.webhooks, partnerPolicy: opts.partnerPolicy, persistedDocuments: opts.persistedDocuments,
-    cors: opts.cors, hstsMaxAgeSeconds: opts.hstsMaxAgeSeconds,
+    cors: opts.cors, hstsMaxAgeSeconds: opts.hstsMaxAgeSeconds, compiledOperations: opts.compiledOperations,
   });
   return { database, yoga, close: () => database.close() };
 }

@@ -93,7 +93,7 @@ async function importKey(jwk: JWK): Promise<[string, Key]> {
 }
 
 /** Verified tokens kept (see viewerFromAuthorization); the oldest is dropped beyond this. */
-const VERIFIED_CACHE_MAX = 10_000;
+export const VERIFIED_CACHE_MAX = 10_000;
 
 export async function createTokenService(cfg: TokenConfig) {
   const keys = new Map<string, Key>();
@@ -245,7 +245,11 @@ export async function createTokenService(cfg: TokenConfig) {
     }
   }
 
-  return { sign, signPartner, signSupport, partnerTtlSeconds: partnerTtl, viewerFromAuthorization };
+  return {
+    sign, signPartner, signSupport, partnerTtlSeconds: partnerTtl, viewerFromAuthorization,
+    /** How many verified tokens are remembered now (for the tests of its bound). */
+    verifiedCacheSize: () => verified.size,
+  };
 }
 
 /** A support token's claims -> viewer; anything unexpected (a role, a client_id, no session) is UNAUTHENTICATED. */

@@ -37,15 +37,7 @@ export function createDatabase(opts: DbOptions): Database {
   // text once per connection instead of on every request. Query texts are
   // parameterised, so their number is bounded by the schema's selection shapes;
   // maxUses recycles connections so per-connection statement caches stay small.
-  const names = new Map<string, string>();
-  const statementName = (sql: string) => {
-    let name = names.get(sql);
-    if (!name) {
-      name = `f${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
-      if (names.size < 10_000) names.set(sql, name);
-    }
-    return name;
-  };
+  const statementName = statementNamer('f');
   // ExactPrismaPg: Prisma's pg adapter, but money in nested (JSON) results stays exact (./exact-json.ts).
   // errorFormat 'minimal': otherwise every client call captures a stack (`new Error()`) to point
   // a validation error at its call site, a few percent of a request's CPU. Errors reach clients
@@ -62,5 +54,22 @@ export function createDatabase(opts: DbOptions): Database {
       await prisma.$disconnect();
       await pool.end().catch(() => {});
     },
+  };
+}
+
+/**
+ * Names for prepared statements: one per distinct query text (a hash, so the
+ * same text gets the same name on every connection), `prefix` keeping each
+ * caller's names apart. The memo is bounded; past it names are recomputed.
+ */
+export function statementNamer(prefix: string) {
+  const names = new Map<string, string>();
+  return (sql: string) => {
+    let name = names.get(sql);
+    if (!name) {
+      name = `${prefix}${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      if (names.size < 10_000) names.set(sql, name);
+    }
+    return name;
   };
 }

@@ -21,6 +21,16 @@ export class Rollback<T> {
  * every request; login and sign-up run it again once they know the user.
  */
 export async function applyIdentity(db: Db, viewer: Viewer) {
+  // A constant text with bind parameters (never interpolated): ./identity.ts recognises it.
+  await db.$executeRawUnsafe(IDENTITY_SQL, ...identityValues(viewer));
+}
+
+/**
+ * The values of IDENTITY_SQL for `viewer`, in order. Both request paths send
+ * IDENTITY_SQL with these: applyIdentity (Prisma) and the compiled read path
+ * (src/compiled/plugin.ts, on a pooled pg client).
+ */
+export function identityValues(viewer: Viewer): string[] {
   const tenantId = viewer.kind === 'anonymous' ? '' : viewer.tenantId;
   const userId = viewer.kind === 'user' ? viewer.userId : '';
   // A partner request: its client (policies check it is live) and the scopes its token names.
@@ -31,8 +41,7 @@ export async function applyIdentity(db: Db, viewer: Viewer) {
   const sessionId = viewer.kind === 'user' ? (viewer.sessionId ?? '') : viewer.kind === 'support' ? viewer.sessionId : '';
   const staffId = viewer.kind === 'support' ? viewer.staffId : '';
   const supportSessionId = viewer.kind === 'support' ? viewer.sessionId : '';
-  // A constant text with bind parameters (never interpolated): ./identity.ts recognises it.
-  await db.$executeRawUnsafe(IDENTITY_SQL, PG_ROLE[viewer.kind], tenantId, userId, partnerClientId, scopes, sessionId, staffId, supportSessionId);
+  return [PG_ROLE[viewer.kind], tenantId, userId, partnerClientId, scopes, sessionId, staffId, supportSessionId];
 }
 
 export async function withRequestTransaction<T>(database: Database, viewer: Viewer, fn: (db: Db) => Promise<T>): Promise<T> {

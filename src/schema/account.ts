@@ -2,6 +2,7 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { AccountStatus, AccountType, SystemAccountKind } from '../generated/prisma/enums.js';
 import type { Account } from '../generated/prisma/client.js';
 import { builder, prismaEnumType } from './builder.js';
+import type { CompiledSource } from '../compiled/source.js';
 import { DOC } from './docs.js';
 import { LENGTH, RULES } from './limits.js';
 import { requireUser } from '../context.js';
@@ -33,6 +34,9 @@ export const SystemAccountKindEnum = prismaEnumType('SystemAccountKind', SystemA
 
 export const AccountNode = builder.prismaNode('Account', {
   id: { field: 'id' },
+  // Select mode: a row carries only the columns its selected fields read. In include mode every
+  // column rides in the nested JSON Postgres builds and Prisma parses (BENCHMARKS.md, 2026-11-23).
+  select: { id: true },
   description: `A financial account. ${DOC.ownOrAdmin('accounts')}`,
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID', description: DOC.rowId }),
@@ -73,6 +77,16 @@ builder.queryFields((t) => ({
   accounts: t.prismaConnection({
     type: 'Account',
     cursor: 'id',
+    // What the resolver below asks Prisma for, read by the compiled read path (src/compiled/).
+    extensions: {
+      compiled: {
+        where: [
+          { field: 'type', op: 'equals', arg: 'type' },
+          { field: 'userId', op: 'equals', arg: 'userId' },
+        ],
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      } satisfies CompiledSource,
+    },
     description: `Accounts, oldest first. ${DOC.ownOrAdmin('accounts')}`,
     args: {
       type: t.arg({ type: AccountTypeEnum, required: false, description: 'Only accounts of this kind.' }),

@@ -8,6 +8,9 @@ import { createCategory, deleteCategory, moveCategory, renameCategory } from '..
 
 export const CategoryNode = builder.prismaNode('Category', {
   id: { field: 'id' },
+  // Select mode: a row carries only the columns its selected fields read. In include mode every
+  // column rides in the nested JSON Postgres builds and Prisma parses (BENCHMARKS.md, 2026-11-23).
+  select: { id: true },
   description: `A category of ledger entries and products, in a tree. ${DOC.catalogue}`,
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID', description: DOC.rowId }),
@@ -166,7 +169,13 @@ const DeleteCategoryPayload = builder.objectRef<DeletedCategory>('DeleteCategory
       type: 'Category',
       nullable: true,
       description: 'The category it was under, as it now is; null when it was at the top of the tree.',
-      resolve: (query, p, _args, ctx) => (p.parentId ? ctx.db.category.findUnique({ ...query, where: { id: p.parentId } }) : null),
+      resolve: (query, p, _args, ctx) => {
+        // Read even when there is no parent to load: in select mode the query is never empty, and
+        // the unused-query check (an error under test) would take a top-level category's null for a
+        // forgotten spread.
+        const selection = { ...query };
+        return p.parentId ? ctx.db.category.findUnique({ ...selection, where: { id: p.parentId } }) : null;
+      },
     }),
     entriesCleared: t.exposeInt('entriesCleared', { description: 'Ledger entries that had this category and now have none (amounts untouched).' }),
     transfersCleared: t.exposeInt('transfersCleared', { description: 'Transfers (journals) that had this category and now have none.' }),

@@ -1,6 +1,7 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { Inventory, Prisma } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
+import type { CompiledSource } from '../compiled/source.js';
 import { DOC } from './docs.js';
 import { LENGTH, RULES } from './limits.js';
 import { requireUser, type Context } from '../context.js';
@@ -8,6 +9,9 @@ import { adjustStock, restock, setReorderThreshold } from '../resolvers/inventor
 
 export const InventoryNode = builder.prismaNode('Inventory', {
   id: { field: 'id' },
+  // Select mode: a row carries only the columns its selected fields read. In include mode every
+  // column rides in the nested JSON Postgres builds and Prisma parses (BENCHMARKS.md, 2026-11-23).
+  select: { id: true },
   description:
     "Stock of one product at one location. Every user of the tenant reads it; it changes only through the inventory and order mutations (restock, checkout, shipping…), never by a direct write.",
   fields: (t) => ({
@@ -37,6 +41,18 @@ builder.queryField('inventory', (t) =>
     cursor: 'id',
     description: 'Stock of the tenant, by product and location. Every user of the tenant reads it, and partner clients with INVENTORY_READ; `lowStock` is for owners/admins and those partner clients.',
     authScopes: (_root, args) => (args.lowStock ? { admin: true, partnerScope: 'inventory:read' } : { signedIn: true }),
+    // inventoryWhere and the order below, read by the compiled read path (src/compiled/); lowStock is left to the resolver.
+    extensions: {
+      compiled: {
+        where: [
+          { field: 'locationId', op: 'equals', arg: 'locationId' },
+          { field: 'productId', op: 'equals', arg: 'productId' },
+        ],
+        orderBy: [{ productId: 'asc' }, { locationId: 'asc' }, { id: 'asc' }],
+        fallbackWhen: ['lowStock'],
+        scopes: 'signedIn',
+      } satisfies CompiledSource,
+    },
     args: {
       locationId: t.arg({ type: 'UUID', required: false, description: 'Only stock at this location (its `rowId`).' }),
       productId: t.arg({ type: 'UUID', required: false, description: 'Only stock of this product (its `rowId`).' }),

@@ -14,6 +14,9 @@ export const LocationKindEnum = prismaEnumType('LocationKind', LocationKind, 'Wh
 
 export const LocationNode = builder.prismaNode('Location', {
   id: { field: 'id' },
+  // Select mode: a row carries only the columns its selected fields read. In include mode every
+  // column rides in the nested JSON Postgres builds and Prisma parses (BENCHMARKS.md, 2026-11-23).
+  select: { id: true },
   description: `A store or warehouse of the tenant. ${DOC.catalogue}`,
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID', description: DOC.rowId }),

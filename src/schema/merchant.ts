@@ -9,6 +9,9 @@ import { containsText } from './search.js';
 
 const MerchantNode = builder.prismaNode('Merchant', {
   id: { field: 'id' },
+  // Select mode: a row carries only the columns its selected fields read. In include mode every
+  // column rides in the nested JSON Postgres builds and Prisma parses (BENCHMARKS.md, 2026-11-23).
+  select: { id: true },
   description: `A merchant (shop or payee) that ledger entries and receipts refer to. ${DOC.catalogue}`,
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID', description: DOC.rowId }),

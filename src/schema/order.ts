@@ -9,6 +9,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { OrderStatus } from '../generated/prisma/enums.js';
 import type { Order } from '../generated/prisma/client.js';
 import { builder, prismaEnumType } from './builder.js';
+import type { CompiledSource } from '../compiled/source.js';
 import { DOC } from './docs.js';
 import { requirePartner, requireUser, type Context } from '../context.js';
 import { Viewer } from './viewer.js';
@@ -25,6 +26,9 @@ export const OrderStatusEnum = prismaEnumType('OrderStatus', OrderStatus, 'Where
 
 const OrderNode = builder.prismaNode('Order', {
   id: { field: 'id' },
+  // Select mode: a row carries only the columns its selected fields read. In include mode every
+  // column rides in the nested JSON Postgres builds and Prisma parses (BENCHMARKS.md, 2026-11-23).
+  select: { id: true },
   description: `An order. ${DOC.ownOrAdmin('orders')} Orders change only through the order mutations, never by a direct write.`,
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID', description: DOC.rowId }),
@@ -93,6 +97,19 @@ builder.queryFields((t) => ({
     // filters are refused early so a member never mistakes an empty page for an answer.
     // Partner clients with orders:read see every order of the tenant, as owners/admins do.
     authScopes: (_root, { filter }) => (filter?.userId || filter?.locationId ? { admin: true, partnerScope: 'orders:read' } : { signedIn: true }),
+    // ordersWhere and ORDERS_ORDER, read by the compiled read path (src/compiled/); the staff-only filters are left to the resolver.
+    extensions: {
+      compiled: {
+        where: [
+          { field: 'status', op: 'equals', arg: 'filter.status' },
+          { field: 'createdAt', op: 'gte', arg: 'filter.createdFrom' },
+          { field: 'createdAt', op: 'lt', arg: 'filter.createdTo' },
+        ],
+        orderBy: ORDERS_ORDER,
+        fallbackWhen: ['filter.userId', 'filter.locationId'],
+        scopes: 'signedIn',
+      } satisfies CompiledSource,
+    },
     args: { filter: t.arg({ type: OrderFilter, required: false, description: 'Narrows the list; no filter lists every visible order.' }) },
     totalCount: (_root, { filter }, ctx) => ctx.db.order.count({ where: ordersWhere(filter) }),
     resolve: (query, _root, { filter }, ctx) => ctx.db.order.findMany({ ...query, where: ordersWhere(filter), orderBy: ORDERS_ORDER }),
@@ -100,6 +117,8 @@ builder.queryFields((t) => ({
   order: t.prismaField({
     type: 'Order',
     nullable: true,
+    // findUnique by id, read by the compiled read path (src/compiled/).
+    extensions: { compiled: { unique: { field: 'id', arg: 'rowId' } } satisfies CompiledSource },
     description: DOC.byRowId('order'),
     args: { rowId: t.arg({ type: 'UUID', required: true, description: DOC.rowIdArg }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.order.findUnique({ ...query, where: { id: rowId } }),

@@ -3,6 +3,9 @@ import { DOC } from './docs.js';
 
 builder.prismaNode('OrderItem', {
   id: { field: 'id' },
+  // Select mode: a row carries only the columns its selected fields read. In include mode every
+  // column rides in the nested JSON Postgres builds and Prisma parses (BENCHMARKS.md, 2026-11-23).
+  select: { id: true },
   description: 'One product line of an order, as the product was at checkout; visible with its order.',
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID', description: DOC.rowId }),

@@ -1,6 +1,7 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { Prisma, Product } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
+import type { CompiledOrder, CompiledSource } from '../compiled/source.js';
 import { LENGTH, RULES } from './limits.js';
 import { DOC } from './docs.js';
 import { containsText } from './search.js';
@@ -9,6 +10,9 @@ import { createProduct, updateProduct } from '../resolvers/product.js';
 
 export const ProductNode = builder.prismaNode('Product', {
   id: { field: 'id' },
+  // Select mode: a row carries only the columns its selected fields read. In include mode every
+  // column rides in the nested JSON Postgres builds and Prisma parses (BENCHMARKS.md, 2026-11-23).
+  select: { id: true },
   description: `A product of the tenant's catalogue. ${DOC.catalogue}`,
   fields: (t) => ({
     rowId: t.expose('id', { type: 'UUID', description: DOC.rowId }),
@@ -113,6 +117,21 @@ builder.queryFields((t) => ({
   products: t.prismaConnection({
     type: 'Product',
     cursor: 'id',
+    // productsWhere and PRODUCT_ORDER, read by the compiled read path (src/compiled/); a search,
+    // a category subtree, a stock filter or withdrawn products are left to the resolver.
+    extensions: {
+      compiled: {
+        where: [
+          { field: 'active', op: 'equals', value: true, unless: 'includeInactive' },
+          { field: 'categoryId', op: 'equals', arg: 'categoryId' },
+          { field: 'price', op: 'gte', arg: 'minPrice' },
+          { field: 'price', op: 'lte', arg: 'maxPrice' },
+        ],
+        orderBy: { arg: 'orderBy', orders: PRODUCT_ORDER as unknown as Record<string, CompiledOrder>, default: 'NAME' },
+        fallbackWhen: ['search', 'inStockAt', 'includeInactive', 'includeSubcategories&categoryId'],
+        scopes: 'signedIn',
+      } satisfies CompiledSource,
+    },
     description: `Products of the tenant that are for sale (\`active\`), filtered and ordered as asked. ${DOC.catalogue}`,
     // Withdrawn products are staff business: includeInactive needs owner/admin (FORBIDDEN otherwise).
     authScopes: (_root, args) => (args.includeInactive ? { admin: true } : { signedIn: true }),

@@ -4,6 +4,7 @@ import type { Transaction } from '../generated/prisma/client.js';
 import { requireUser } from '../context.js';
 import { categorizeTransaction } from '../resolvers/transaction.js';
 import { builder, prismaEnumType } from './builder.js';
+import type { CompiledSource } from '../compiled/source.js';
 import { DOC } from './docs.js';
 
 export const TransactionTypeEnum = prismaEnumType('TransactionType', TransactionType, 'Kind of ledger entry; it gives the direction of `amount`.', {
@@ -22,6 +23,9 @@ export const TransactionStatusEnum = prismaEnumType('TransactionStatus', Transac
 
 export const TransactionNode = builder.prismaNode('Transaction', {
   id: { field: 'id' },
+  // Select mode: a row carries only the columns its selected fields read. In include mode every
+  // column rides in the nested JSON Postgres builds and Prisma parses (BENCHMARKS.md, 2026-11-23).
+  select: { id: true },
   description:
     "A ledger entry. Insert-only: corrections are counter-entries. Members see the entries of their own accounts; owners/admins see all of the tenant's.",
   fields: (t) => ({
@@ -79,6 +83,20 @@ builder.queryFields((t) => ({
   transactions: t.prismaConnection({
     type: 'Transaction',
     cursor: 'id',
+    // transactionsWhere and the order below, read by the compiled read path (src/compiled/).
+    extensions: {
+      compiled: {
+        where: [
+          { field: 'accountId', op: 'equals', arg: 'filter.accountId' },
+          { field: 'categoryId', op: 'equals', arg: 'filter.categoryId' },
+          { field: 'type', op: 'equals', arg: 'filter.type' },
+          { field: 'status', op: 'equals', arg: 'filter.status' },
+          { field: 'occurredAt', op: 'gte', arg: 'filter.occurredFrom' },
+          { field: 'occurredAt', op: 'lt', arg: 'filter.occurredTo' },
+        ],
+        orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+      } satisfies CompiledSource,
+    },
     description:
       "Ledger entries, latest first (by `occurredAt`). Members see the entries of their own accounts; owners/admins see all of the tenant's.",
     args: { filter: t.arg({ type: TransactionFilter, required: false, description: 'Narrows the list; no filter lists every visible entry.' }) },

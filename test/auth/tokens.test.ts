@@ -1,7 +1,7 @@
 // Keys and claims: rotation by kid, asymmetric keys, and every forged form.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, decodeProtectedHeader } from 'jose';
-import { createTokenService } from '../../src/auth/tokens.js';
+import { createTokenService, VERIFIED_CACHE_MAX } from '../../src/auth/tokens.js';
 
 const base = { issuer: 'fortress', audience: 'fortress-api' };
 const viewer = { userId: '11111111-1111-4111-8111-111111111111', tenantId: '22222222-2222-4222-8222-222222222222', role: 'member' as const };
@@ -104,5 +104,50 @@ describe('access tokens', () => {
     await rejected(svc, await make({ ...good, tid: 'nope' }));
     await rejected(svc, await make({ ...good, rpm: -1 }));
     await rejected(svc, await make(good, 'not-a-uuid'));
+  });
+});
+
+// The verified-token cache (issue 13): a token skips the signature check only while jose would
+// still accept it, the viewer it returns is the caller's own copy, and the cache never grows past
+// its bound. Revocation is not the cache's business: every request's identity statement checks
+// the session in SQL (app.require_live_session; test/api/session-revocation.test.ts).
+describe('verified-token cache', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('serves a token only until its exp, as jose would; a hit is a copy the caller may change', async () => {
+    const svc = await createTokenService({ ...base, secret: SECRET, ttlSeconds: 60 });
+    const { token } = await svc.sign(viewer);
+    const first = await svc.viewerFromAuthorization(`Bearer ${token}`);
+    expect(svc.verifiedCacheSize()).toBe(1);
+    (first as { userId: string }).userId = 'changed';
+    expect(await svc.viewerFromAuthorization(`Bearer ${token}`)).toEqual({ kind: 'user', ...viewer });
+    const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    // One second before exp: still served (from the cache).
+    vi.setSystemTime((exp - 1) * 1000);
+    expect((await svc.viewerFromAuthorization(`Bearer ${token}`)).kind).toBe('user');
+    // At exp: refused, and forgotten.
+    vi.setSystemTime(exp * 1000);
+    await rejected(svc, token);
+    expect(svc.verifiedCacheSize()).toBe(0);
+  });
+
+  it(`keeps at most ${VERIFIED_CACHE_MAX} tokens, and clears expired ones before dropping a live one`, async () => {
+    const svc = await createTokenService({ ...base, secret: SECRET, ttlSeconds: 60 });
+    const session = (i: number) => `33333333-3333-4333-8333-${String(i).padStart(12, '0')}`;
+    const tokens = await Promise.all(Array.from({ length: VERIFIED_CACHE_MAX + 10 }, async (_, i) => (await svc.sign({ ...viewer, sessionId: session(i) })).token));
+    for (const t of tokens) await svc.viewerFromAuthorization(`Bearer ${t}`);
+    expect(svc.verifiedCacheSize()).toBe(VERIFIED_CACHE_MAX);
+    // The newest are remembered and verify as themselves.
+    expect(await svc.viewerFromAuthorization(`Bearer ${tokens.at(-1)}`)).toMatchObject({ sessionId: session(VERIFIED_CACHE_MAX + 9) });
+    // Once they have all expired, the next new token clears them out instead of evicting one.
+    const later = await createTokenService({ ...base, secret: SECRET, ttlSeconds: 120 });
+    const fresh = (await later.sign(viewer)).token;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 61_000);
+    expect((await svc.viewerFromAuthorization(`Bearer ${fresh}`)).kind).toBe('user');
+    expect(svc.verifiedCacheSize()).toBe(1);
   });
 });
