@@ -1,8 +1,8 @@
-// The four read operations driven in-process through yoga.fetch on the ad-hoc (Pothos) path: no
+// The four read operations driven in-process through yoga.fetch, on the ad-hoc (Pothos) path or with --compiled the compiled one: no
 // HTTP and no load generator in the way, so the figure is the server's own work, Node CPU per
 // request (process.cpuUsage), which a busy machine disturbs far less than req/s under autocannon.
 // For measuring one change to the Pothos path against another, run back to back:
-//   NODE_ENV=production npx tsx bench/read-cpu.ts [--ops ViewerAccounts,…] [--requests 2000] [--concurrency 16] [--full]
+//   NODE_ENV=production npx tsx bench/read-cpu.ts [--ops ViewerAccounts,…] [--requests 2000] [--concurrency 16] [--full] [--compiled]
 // For a profile: NODE_ENV=production node --max-semi-space-size=64 --cpu-prof --cpu-prof-dir=bench/results/profiles --import tsx bench/read-cpu.ts
 // NODE_ENV=production as `npm start` (graphql-js' instanceOf runs cross-realm checks otherwise,
 // 2–3 % of the CPU, and Pothos checks for unused queries). Uses the benchmark's cluster
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '16' },
     full: { type: 'boolean', default: false },
+    /** The compiled read path (COMPILED_OPERATIONS=true) instead of the ad-hoc one. */
+    compiled: { type: 'boolean', default: false },
   },
 });
 if (process.env.NODE_ENV !== 'production') throw new Error('Run with NODE_ENV=production, as the server runs (see the top of this file)');
@@ -41,8 +43,8 @@ try {
   await owner.end();
 
   const database = createDatabase({ url: db.authenticatorUrl, poolMax: 10, txMaxWaitMs: 10_000, txTimeoutMs: 15_000 });
-  // The ad-hoc path: compiled persisted operations off (src/compiled/), as COMPILED_OPERATIONS=false.
-  const yoga = buildYoga({ database, tokens, logging: true, compiledOperations: false });
+  // The ad-hoc path (compiled persisted operations off, as COMPILED_OPERATIONS=false), or with --compiled the compiled one.
+  const yoga = buildYoga({ database, tokens, logging: true, compiledOperations: args.compiled });
   const fetchBody = async (body: string, token: string) =>
     (await yoga.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body })).text();
   for (const v of variants) v.cursors.fortress = endOfPage('fortress', JSON.parse(await fetchBody(requestBody('fortress', 'AccountStatement', v, false), v.token)).data);

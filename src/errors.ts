@@ -115,6 +115,7 @@ const SQLSTATE_CODES: Record<string, [code: ErrorCode, message: string]> = {
   P0001: ['FORBIDDEN', 'Not allowed by a business rule'], // our own SQL without the FORTRESS: prefix below
   '40P01': ['SERVICE_UNAVAILABLE', 'Conflicting concurrent change; retry'],
   '40001': ['SERVICE_UNAVAILABLE', 'Conflicting concurrent change; retry'],
+  '57014': ['SERVICE_UNAVAILABLE', 'The database took too long (DB_TX_TIMEOUT_MS); try again'], // statement_timeout (src/db/client.ts)
 };
 
 const PRISMA_CODES: Record<string, [code: ErrorCode, message: string]> = {

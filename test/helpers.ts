@@ -29,6 +29,8 @@ export async function testApp(
     poolMax?: number;
     onQuery?: (sql: string) => void;
     txMaxWaitMs?: number;
+    /** DB_TX_TIMEOUT_MS: the request transaction's bound and every statement's timeout; default 15 s. */
+    txTimeoutMs?: number;
     introspection?: boolean;
     development?: boolean;
     authPolicy?: YogaOptions['authPolicy'];
@@ -53,7 +55,7 @@ export async function testApp(
     url: inject('authenticatorUrl'),
     poolMax: opts.poolMax ?? 4,
     txMaxWaitMs: opts.txMaxWaitMs ?? 10_000,
-    txTimeoutMs: 15_000,
+    txTimeoutMs: opts.txTimeoutMs ?? 15_000,
   });
   if (opts.onQuery) spyOnQueries(database.pool, opts.onQuery);
   // trustProxy: yoga.fetch has no socket, so tests give the client address in X-Forwarded-For.
@@ -138,7 +140,7 @@ let manifest: Record<string, string> | undefined;
  * The text of a document: printed, or the manifest's for an operations/ or
  * operations/partners/ document (codegen keeps only its hash).
  */
-function documentText(document: DocumentNode | string): string {
+export function documentText(document: DocumentNode | string): string {
   if (typeof document === 'string') return document;
   const hash = (document as { __meta__?: { hash?: string } }).__meta__?.hash;
   if (!document.definitions && hash) {

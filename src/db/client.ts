@@ -27,7 +27,13 @@ export function createDatabase(opts: DbOptions): Database {
   // Pool size is the concurrency limit of the request path: each GraphQL
   // operation holds one connection for its transaction. Requests beyond it
   // queue in Prisma for up to txMaxWaitMs instead of failing at once.
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax, idleTimeoutMillis: 30_000, maxUses: 50_000 });
+  // statement_timeout: no statement of a request outlives the request transaction's bound
+  // (DB_TX_TIMEOUT_MS). Prisma's transaction timeout only gives up on the client side; the
+  // compiled read path (src/compiled/) has no client-side timer at all. Postgres cancels the
+  // statement (57014, answered SERVICE_UNAVAILABLE) and frees the connection either way.
+  const pool = new pg.Pool({
+    connectionString: opts.url, max: opts.poolMax, idleTimeoutMillis: 30_000, maxUses: 50_000, statement_timeout: opts.txTimeoutMs,
+  });
   // An idle client losing its connection (database restart, Ctrl-C reaching
   // Postgres first) must not crash the process; the pool replaces it.
   pool.on('error', (e) => console.warn(`[db] idle connection closed: ${e.message}`));

@@ -99,6 +99,8 @@ builder.queryFields((t) => ({
   account: t.prismaField({
     type: 'Account',
     nullable: true,
+    // findUnique by id, read by the compiled read path (src/compiled/).
+    extensions: { compiled: { unique: { field: 'id', arg: 'rowId' } } satisfies CompiledSource },
     description: DOC.byRowId('account'),
     args: { rowId: t.arg({ type: 'UUID', required: true, description: DOC.rowIdArg }) },
     resolve: (query, _root, { rowId }, ctx) => ctx.db.account.findUnique({ ...query, where: { id: rowId } }),

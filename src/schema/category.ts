@@ -1,5 +1,6 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { Category } from '../generated/prisma/client.js';
+import type { CompiledSource } from '../compiled/source.js';
 import { builder } from './builder.js';
 import { LENGTH, RULES } from './limits.js';
 import { DOC } from './docs.js';
@@ -43,6 +44,14 @@ builder.queryFields((t) => ({
     type: 'Category',
     cursor: 'id',
     description: `Categories of the tenant, by name. ${DOC.catalogue}`,
+    // categoriesWhere and the order below, read by the compiled read path (src/compiled/); rootsOnly is left to the resolver.
+    extensions: {
+      compiled: {
+        where: [{ field: 'parentId', op: 'equals', arg: 'parentId' }],
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        fallbackWhen: ['rootsOnly'],
+      } satisfies CompiledSource,
+    },
     args: {
       parentId: t.arg({ type: 'UUID', required: false, description: 'Only the direct subcategories of this category (its `rowId`).' }),
       rootsOnly: t.arg.boolean({ required: false, description: 'Only the top of the tree (categories without a parent); overrides `parentId`.' }),

@@ -2,9 +2,10 @@
 // operation writes nothing, and 64 concurrent requests queue on a small pool.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { count, errorCodes, gql, graphql, ownerPool, testApp } from '../helpers.js';
+import { count, documentText, errorCodes, gql, graphql, ownerPool, testApp } from '../helpers.js';
 import { createTenant, type TenantFixture } from '../fixtures.js';
 import { AccountIds, OpenAccount } from './documents.js';
+import { loadPersistedDocuments } from '../../src/persisted.js';
 
 let owner: pg.Pool;
 let a: TenantFixture;
@@ -123,6 +124,37 @@ describe('concurrency', () => {
         expect(r.data!.accounts.edges.map((e) => e.node.rowId)).toEqual([i % 2 ? b.accountX : a.accountY]);
       });
     } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('a statement that cannot finish in time', () => {
+  it('is cancelled by Postgres at DB_TX_TIMEOUT_MS: SERVICE_UNAVAILABLE on both read paths, no hang (control: the same request once the lock is gone)', async () => {
+    const app = await testApp({ txTimeoutMs: 400 });
+    // The compiled persisted operation, sent in full: the compiled path tries it first, then the Pothos path.
+    const viewerAccounts = [...loadPersistedDocuments().firstParty.values()].find((d) => d.startsWith('query ViewerAccounts'))!;
+    const locker = await owner.connect();
+    try {
+      const token = await a.token('y');
+      expect((await app.database.pool.query('show statement_timeout')).rows[0].statement_timeout).toBe('400ms');
+      // An open transaction holding ACCESS EXCLUSIVE on accounts: every read of the table waits.
+      await locker.query('begin');
+      await locker.query('lock table accounts in access exclusive mode');
+      for (const document of [viewerAccounts, documentText(AccountIds)]) {
+        const started = performance.now();
+        const r = await gql(app.yoga, document, { token });
+        expect(errorCodes(r)).toEqual(['SERVICE_UNAVAILABLE']);
+        expect(JSON.stringify(r)).not.toMatch(/canceling statement|stack/);
+        // Both paths' statements at 400 ms each, well below the 5 s test timeout.
+        expect(performance.now() - started).toBeLessThan(3_000);
+      }
+      await locker.query('rollback');
+      const r = await gql(app.yoga, viewerAccounts, { token });
+      expect(r.errors).toBeUndefined();
+    } finally {
+      await locker.query('rollback').catch(() => {});
+      locker.release();
       await app.close();
     }
   });
