@@ -166,25 +166,40 @@ export function createMetrics(database: Database, opts: Pick<MetricsOptions, 'sn
     operationType: typeof p.operationType === 'string' ? p.operationType : 'unknown',
   });
   const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  const graphql_envelop_request = createCounter<'execute' | 'subscribe', 'operationType' | 'operationName'>({
+    registry,
+    counter: { name: 'graphql_envelop_request', help: 'GraphQL operations executed, by operation', labelNames: ['operationType', 'operationName'] },
+    fillLabelsFn: operation,
+  });
+  const graphql_envelop_request_duration = createHistogram<'execute' | 'subscribe', 'operationType' | 'operationName'>({
+    registry,
+    histogram: {
+      name: 'graphql_envelop_request_duration',
+      help: 'Time spent executing a GraphQL operation (seconds), by operation',
+      labelNames: ['operationType', 'operationName'],
+      buckets: durationBuckets,
+    },
+    fillLabelsFn: operation,
+  });
+  const graphql_yoga_http_duration = createHistogram<'request', 'operationType' | 'operationName' | 'method' | 'statusCode'>({
+    registry,
+    histogram: {
+      name: 'graphql_yoga_http_duration',
+      help: 'HTTP time of GraphQL requests (seconds), by operation, method and status code; its _count is the request count',
+      labelNames: ['operationType', 'operationName', 'method', 'statusCode'],
+      buckets: durationBuckets,
+    },
+    fillLabelsFn: (p, ctx) => {
+      const { request, response } = ctx as unknown as { request: Request; response: Response };
+      return { ...operation(p), method: request.method, statusCode: String(response.status) };
+    },
+  });
   const prometheus = usePrometheus({
     registry,
     endpoint: false, // served by useMetricsEndpoint, behind its token
     metrics: {
-      graphql_envelop_request: createCounter({
-        registry,
-        counter: { name: 'graphql_envelop_request', help: 'GraphQL operations executed, by operation', labelNames: ['operationType', 'operationName'] },
-        fillLabelsFn: operation,
-      }),
-      graphql_envelop_request_duration: createHistogram({
-        registry,
-        histogram: {
-          name: 'graphql_envelop_request_duration',
-          help: 'Time spent executing a GraphQL operation (seconds), by operation',
-          labelNames: ['operationType', 'operationName'],
-          buckets: durationBuckets,
-        },
-        fillLabelsFn: operation,
-      }),
+      graphql_envelop_request,
+      graphql_envelop_request_duration,
       graphql_envelop_error_result: createCounter({
         registry,
         counter: {
@@ -194,19 +209,7 @@ export function createMetrics(database: Database, opts: Pick<MetricsOptions, 'sn
         },
         fillLabelsFn: (p) => ({ ...operation(p), phase: String((p as { errorPhase?: unknown }).errorPhase ?? 'execute') }),
       }),
-      graphql_yoga_http_duration: createHistogram({
-        registry,
-        histogram: {
-          name: 'graphql_yoga_http_duration',
-          help: 'HTTP time of GraphQL requests (seconds), by operation, method and status code; its _count is the request count',
-          labelNames: ['operationType', 'operationName', 'method', 'statusCode'],
-          buckets: durationBuckets,
-        },
-        fillLabelsFn: (p, ctx) => {
-          const { request, response } = ctx as unknown as { request: Request; response: Response };
-          return { ...operation(p), method: request.method, statusCode: String(response.status) };
-        },
-      }),
+      graphql_yoga_http_duration,
       graphql_envelop_phase_parse: false,
       graphql_envelop_phase_validate: false,
       graphql_envelop_phase_context: false,
@@ -219,10 +222,34 @@ export function createMetrics(database: Database, opts: Pick<MetricsOptions, 'sn
     },
   });
 
+  // The compiled read path (src/compiled/) runs no parse and no execute, so plugin-prometheus
+  // sees none of its requests: they are recorded here, in the same series with the same labels.
+  const started = new WeakMap<Request, number>();
+  const compiledRequests = new WeakMap<Request, { operationName?: string; operationType: string }>();
+  const compiledSeries: Plugin = {
+    onRequest({ request }) {
+      started.set(request, Date.now());
+    },
+    onResponse({ request, response }) {
+      const served = compiledRequests.get(request);
+      const start = started.get(request);
+      if (!served || start === undefined) return;
+      const labels = graphql_yoga_http_duration.fillLabelsFn({ ...served, request, response } as never, { request, response } as never);
+      graphql_yoga_http_duration.histogram.observe(labels, (Date.now() - start) / 1000);
+    },
+  };
+
   return {
     registry,
-    /** The plugin-prometheus plugin (GraphQL and HTTP series). */
-    prometheus,
+    /** The plugin-prometheus plugin (GraphQL and HTTP series), and the same series for compiled requests. */
+    prometheus: [prometheus, compiledSeries] as Plugin[],
+    /** A request the compiled read path answered; its statement took `seconds`. */
+    compiled: (request: Request, op: { name?: string; type: string }, seconds: number) => {
+      const labels = operation({ operationName: op.name, operationType: op.type });
+      graphql_envelop_request.counter.inc(labels);
+      graphql_envelop_request_duration.histogram.observe(labels, seconds);
+      compiledRequests.set(request, { operationName: op.name, operationType: op.type });
+    },
     errorCode: (code: string) => errors.inc({ code }),
     loginFailure: (via: string) => loginFailures.inc({ via }),
     rateLimited: (limiter: LimiterName) => rateLimited.inc({ limiter }),

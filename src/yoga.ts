@@ -364,7 +364,7 @@ export function buildYoga({
       // First: it must see every request (also those answered early below) and results before masking.
       requestLog.first,
       // GET /metrics behind METRICS_TOKEN; then the GraphQL and HTTP series of @graphql-yoga/plugin-prometheus.
-      ...(metrics && metricsOptions ? [useMetricsEndpoint(metrics, metricsOptions), metrics.prometheus] : []),
+      ...(metrics && metricsOptions ? [useMetricsEndpoint(metrics, metricsOptions), ...metrics.prometheus] : []),
       useSecurityHeaders({ hstsMaxAgeSeconds }),
       ...(lifecycle ? [useDrainConnections(lifecycle)] : []),
       // GraphQL spans under the HTTP server span (tracing on only): before the request
@@ -396,7 +396,10 @@ export function buildYoga({
         viewerOf,
         enabled: compiledOperations,
         onPath: metrics?.executionPath,
-        onServed: requestLog.compiled,
+        onServed: (request, operation, seconds) => {
+          requestLog.compiled(request, operation);
+          metrics?.compiled(request, operation, seconds);
+        },
         // Expected fallbacks (a partner, a bad cursor…) at debug; a compiler failure is a bug.
         onFallback: (operation, reason) =>
           reason.startsWith('unexpected')

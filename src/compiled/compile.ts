@@ -358,16 +358,17 @@ function connectionText(b: Build, type: GraphQLObjectType, nodes: FieldNode[], s
   const r = alias(b);
   const first = param(b, src.first);
   let where = src.where(t);
-  let guard: string | undefined;
+  // After a cursor: its row, read once (a CTE used twice is materialized, so the table and its
+  // policies are visited once), both to check it is in the connection and to start past it.
+  let cursorRow: { name: string; sql: string } | undefined;
   if (src.after !== null) {
     const dirs = new Set(src.order.map(([, d]) => d));
     if (dirs.size !== 1) throw new Fallback(`${src.what}: cursor over a mixed-direction order`);
     const c = alias(b);
     const cursor = param(b, src.after);
     const cols = (a: string) => src.order.map(([f]) => `${a}.${column(b, model, f)}`).join(', ');
-    where += ` and (${cols(t)}) ${dirs.has('desc') ? '<' : '>'} (select ${cols(c)} from ${table(b, model)} ${c} where ${c}.${idCol} = ${cursor} and ${src.where(c)})`;
-    const g = alias(b);
-    guard = `exists (select 1 from ${table(b, model)} ${g} where ${g}.${idCol} = ${cursor} and ${src.where(g)})`;
+    cursorRow = { name: alias(b), sql: `select ${cols(c)} from ${table(b, model)} ${c} where ${c}.${idCol} = ${cursor} and ${src.where(c)}` };
+    where += ` and (${cols(t)}) ${dirs.has('desc') ? '<' : '>'} (select * from ${cursorRow.name})`;
   }
   const inPage = `${r}."__n" <= ${first}`;
   const parts: [string, string][] = [];
@@ -416,7 +417,9 @@ function connectionText(b: Build, type: GraphQLObjectType, nodes: FieldNode[], s
     `(select ${r}.*, row_number() over (order by ${orderSql(b, model, src.order, r)}) as "__n" ` +
     `from (select * from ${table(b, model)} ${t} where ${where} order by ${order} limit ${first} + 1) ${r}) ${r}`;
   const text = `(select ${jsonObject(parts)} from ${page})`;
-  return guard ? `(case when ${guard} then ${text} else app.compiled_anomaly(${lit(`cursor not in ${src.what}`)})::text end)` : text;
+  if (!cursorRow) return text;
+  return `(with ${cursorRow.name} as (${cursorRow.sql}) select case when exists (select 1 from ${cursorRow.name}) then ${text} ` +
+    `else app.compiled_anomaly(${lit(`cursor not in ${src.what}`)})::text end)`;
 }
 
 // --- root fields --------------------------------------------------------------

@@ -2,9 +2,9 @@
 // is answered by ONE SQL statement that writes the response text, inside the
 // same request transaction as every other request:
 //   BEGIN; <IDENTITY_SQL, the Pothos path's own identity statement>;
-//   <the compiled statement, prepared>; COMMIT
-// on one pooled connection (BEGIN and the identity statement travel in one
-// round trip, src/db/identity.ts). Postgres' text is the response; Node never
+//   <the compiled statement>; COMMIT
+// on one pooled connection, all four pipelined in one write and one round
+// trip, both statements prepared. Postgres' text is the response; Node never
 // parses it. RLS decides every row, exactly as before: the statement reads
 // the tables as the request's role, calls no security definer function and
 // changes no role.
@@ -92,7 +92,7 @@ export interface CompiledOptions {
   /** Told why a compiled operation's request went to the ordinary path (debug log). */
   onFallback?: (operation: string | undefined, reason: string) => void;
   /** Told about each request it answered, for the access log (src/requestLog.ts). */
-  onServed?: (request: Request, operation: { name?: string; type: string; viewer: Viewer }) => void;
+  onServed?: (request: Request, operation: { name?: string; type: string; viewer: Viewer }, seconds: number) => void;
 }
 
 // Prepared per connection, like the Prisma path's statements (src/db/client.ts).
@@ -159,18 +159,26 @@ export function useCompiledOperations({ database, schema, manifests, viewerOf, e
     // transaction is aborted") and COMMIT ends the transaction as a ROLLBACK. The pool's other
     // users (Prisma's transactions) await each statement, as before.
     client.pipeline = true;
-    const settled = await Promise.allSettled([
-      // Deferred by src/db/identity.ts and sent with the identity statement in one message.
+    const sentAt = performance.now();
+    // Corked: pg writes each statement on its own (one syscall each); corked, the four statements
+    // (BEGIN, bind/execute of the two prepared statements, COMMIT) leave in one writev.
+    const socket = (client as unknown as { connection: { stream: { cork?: () => void; uncork?: () => void } } }).connection.stream;
+    socket.cork?.();
+    const sent = [
+      // Pipelined, so src/db/identity.ts does not hold BEGIN back; the identity statement is prepared
+      // (parsed and planned once per connection) instead of sent with literal values.
       client.query('BEGIN'),
-      client.query(IDENTITY_SQL, identityValues(viewer)),
+      client.query({ name: 'fortress_identity', text: IDENTITY_SQL, values: identityValues(viewer) }),
       client.query<{ body: string }>({ name: statementName(statement.sql), text: statement.sql, values: statement.values }),
       client.query('COMMIT'),
-    ]);
+    ] as const;
+    socket.uncork?.();
+    const settled = await Promise.allSettled(sent);
     client.pipeline = false;
     const result = settled[2];
     if (settled.every((s) => s.status === 'fulfilled') && result.status === 'fulfilled' && typeof result.value.rows[0]?.body === 'string') {
       client.release();
-      onServed?.(request, { name: plan.name, type: 'query', viewer });
+      onServed?.(request, { name: plan.name, type: 'query', viewer }, (performance.now() - sentAt) / 1000);
       return { body: result.value.rows[0].body };
     }
     const failed = settled.find((s) => s.status === 'rejected');

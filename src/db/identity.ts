@@ -84,7 +84,8 @@ export function mergeBeginWithIdentity(pool: pg.Pool) {
       const cfg = (typeof config === 'string' ? { text: config } : (config ?? {})) as QueryConfig;
       const promiseStyle = typeof values !== 'function' && callback === undefined && typeof cfg.submit !== 'function';
       if (!client[DEFERRED]) {
-        if (cfg.text === 'BEGIN' && promiseStyle && values === undefined) {
+        // A pipelined checkout (the compiled read path) sends everything in one round trip anyway.
+        if (cfg.text === 'BEGIN' && promiseStyle && values === undefined && !(client as { pipeline?: boolean }).pipeline) {
           client[DEFERRED] = true;
           return Promise.resolve(done('BEGIN'));
         }

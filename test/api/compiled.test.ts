@@ -255,16 +255,18 @@ describe('callers the compiled path leaves to the ordinary one', () => {
 });
 
 describe('the request transaction', () => {
-  it("the compiled path's first statement is BEGIN with the identity statement, then its one statement, then COMMIT", async () => {
+  it("the compiled path sends BEGIN, the Pothos path's identity statement, its one statement, then COMMIT", async () => {
     wire = [];
     await call(compiled, 'OrderDetail', { orderId: a.orderX }, tok['a.x']);
-    expect(wire[0]).toMatch(/^BEGIN; select set_config\('role', 'fortress_user', true\)/);
-    expect(wire[0]).toContain('app.require_live_session(');
-    expect(wire[1]!.startsWith(COMPILED_PREFIX)).toBe(true);
-    expect(wire[2]).toBe('COMMIT');
-    expect(wire).toHaveLength(3);
+    expect(wire[0]).toBe('BEGIN');
+    // The same constant text applyIdentity sends (prepared here, with its values bound).
+    expect(wire[1]).toBe(IDENTITY_SQL);
+    expect(wire[1]).toContain('app.require_live_session(');
+    expect(wire[2]!.startsWith(COMPILED_PREFIX)).toBe(true);
+    expect(wire[3]).toBe('COMMIT');
+    expect(wire).toHaveLength(4);
     // No role change and no security definer call of its own: RLS decides.
-    expect(wire[1]).not.toMatch(/set_config|set role|set_config\('role'/i);
+    expect(wire[2]).not.toMatch(/set_config|set role|set_config\('role'/i);
     expect(IDENTITY_SQL).toContain("set_config('role', $1, true)");
   });
 
@@ -392,6 +394,29 @@ fragment AccountBits on Account { rowId label: name @skip(if: $skipName) balance
         const after = first.data.products.pageInfo.endCursor;
         if (after) await both('Priced', { order, ...range, after }, tok['a.x']!, 'compiled');
       }
+    }
+  });
+});
+
+describe('metrics', () => {
+  it('a compiled request is counted like a Pothos one: request count, HTTP duration and errors by operation and status', async () => {
+    const TOKEN = `metrics-${randomBytes(24).toString('base64url')}`;
+    const apps = { compiled: await testApp({ compiledOperations: true, metrics: { token: TOKEN } }), pothos: await testApp({ compiledOperations: false, metrics: { token: TOKEN } }) };
+    try {
+      const series = async (app: typeof compiled) => {
+        const text = await (await app.yoga.fetch('http://localhost/metrics', { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+        // Counts, not durations: every OrderDetail series' count-like samples (counters, histogram _count).
+        return text.split('\n').filter((l) => l.includes('operationName="OrderDetail"') && !/_bucket|_sum/.test(l)).sort();
+      };
+      for (const app of Object.values(apps)) {
+        for (let i = 0; i < 3; i += 1) expect((await call(app, 'OrderDetail', { orderId: a.orderX }, tok['a.x'])).status).toBe(200);
+      }
+      const [got, want] = [await series(apps.compiled), await series(apps.pothos)];
+      expect(want.some((l) => l.startsWith('graphql_yoga_http_duration_count') && l.includes('statusCode="200"') && l.endsWith(' 3'))).toBe(true);
+      expect(got).toEqual(want);
+    } finally {
+      await apps.compiled.close();
+      await apps.pothos.close();
     }
   });
 });
