@@ -7,16 +7,11 @@
 // NODE_ENV=production as `npm start` (graphql-js' instanceOf runs cross-realm checks otherwise,
 // 2–3 % of the CPU, and Pothos checks for unused queries). Uses the benchmark's cluster
 // (bench/database.ts); run it while `npm run bench` is not running.
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { createTokenService } from '../src/auth/tokens.js';
 import { createDatabase } from '../src/db/client.js';
 import { buildYoga } from '../src/yoga.js';
-import { startBenchDatabase } from './database.js';
-import { FULL, QUICK, seedDataset } from './dataset.js';
-import { endOfPage, OPS, requestBody, type Op, type Variant } from './workload.js';
-import { readVariants, sessionTokens } from './variants.js';
+import { endOfPage, OPS, requestBody, type Op } from './workload.js';
+import { inProcessBench, readVariants, sessionTokens } from './variants.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,12 +27,8 @@ if (process.env.NODE_ENV !== 'production') throw new Error('Run with NODE_ENV=pr
 const total = Number(args.requests);
 const concurrency = Number(args.concurrency);
 
-const db = await startBenchDatabase(args.full ? 'full' : 'quick');
+const { db, tokens, owner } = await inProcessBench(args.full!);
 try {
-  await seedDataset(db.ownerUrl, args.full ? FULL : QUICK);
-  const tokens = await createTokenService({ secret: randomBytes(32).toString('base64url'), issuer: 'fortress', audience: 'fortress-api', ttlSeconds: 3600 });
-  const owner = new pg.Client({ connectionString: db.ownerUrl });
-  await owner.connect();
   // The same variants as bench/run.ts.
   const variants = await readVariants(owner, sessionTokens(owner, tokens));
   await owner.end();

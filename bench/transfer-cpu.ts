@@ -9,12 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createTokenService } from '../src/auth/tokens.js';
 import { createDatabase } from '../src/db/client.js';
 import { buildYoga } from '../src/yoga.js';
-import { startBenchDatabase } from './database.js';
-import { FULL, QUICK, seedDataset } from './dataset.js';
 import { transferBody, transferInput, type TransferVariant } from './workload.js';
+import { inProcessBench } from './variants.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,12 +25,8 @@ const { values: args } = parseArgs({
 const total = Number(args.requests);
 const concurrency = Number(args.concurrency);
 
-const db = await startBenchDatabase(args.full ? 'full' : 'quick');
+const { db, tokens, owner } = await inProcessBench(args.full!);
 try {
-  await seedDataset(db.ownerUrl, args.full ? FULL : QUICK);
-  const tokens = await createTokenService({ secret: randomBytes(32).toString('base64url'), issuer: 'fortress', audience: 'fortress-api', ttlSeconds: 3600 });
-  const owner = new pg.Client({ connectionString: db.ownerUrl });
-  await owner.connect();
   // The same movers as bench/run.ts: members paying from their funded Wallet.
   const { rows: movers } = await owner.query(`
     select u.id as user_id, u.tenant_id,

@@ -3,8 +3,11 @@
 // account, a category of their tenant and one of their orders, and a token naming a
 // live session, as login issues them, so each request pays the identity statement's
 // session check (app.require_live_session) like a real client's.
-import type pg from 'pg';
-import type { TokenService } from '../src/auth/tokens.js';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createTokenService, type TokenService } from '../src/auth/tokens.js';
+import { startBenchDatabase } from './database.js';
+import { FULL, QUICK, seedDataset } from './dataset.js';
 import type { Variant } from './workload.js';
 
 export const READ_VARIANTS_SQL = `
@@ -41,4 +44,22 @@ export async function readVariants(owner: pg.Client, token: ReturnType<typeof se
       .filter((r) => r.order_id)
       .map(async (r) => ({ token: await token(r), accountId: r.account_id, categoryId: r.category_id, orderId: r.order_id, cursors: {} })),
   );
+}
+
+/**
+ * The in-process CPU benches' start (bench/read-cpu.ts, bench/transfer-cpu.ts): the bench
+ * cluster with its dataset, a token service and an owner connection; `stop` undoes it all.
+ */
+export async function inProcessBench(full: boolean) {
+  const db = await startBenchDatabase(full ? 'full' : 'quick');
+  try {
+    await seedDataset(db.ownerUrl, full ? FULL : QUICK);
+    const tokens = await createTokenService({ secret: randomBytes(32).toString('base64url'), issuer: 'fortress', audience: 'fortress-api', ttlSeconds: 3600 });
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    return { db, tokens, owner };
+  } catch (e) {
+    await db.stop();
+    throw e;
+  }
 }
